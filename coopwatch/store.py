@@ -1,0 +1,325 @@
+"""The one store: SQLAlchemy over SQLite (default) or PostgreSQL, migrated by Alembic on open."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from alembic import command
+from alembic.config import Config
+from sqlalchemy.engine import Connection, Engine, make_url
+from sqlalchemy.exc import ArgumentError, IntegrityError, OperationalError, SQLAlchemyError
+
+from coopwatch import dedup
+from coopwatch.article import Article
+from coopwatch.errors import StoreError
+from coopwatch.schema import article_bands, articles, crawl_runs, fetch_state, stories
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+def _utc(value: datetime | None) -> datetime | None:
+    """Aware datetimes in UTC; SQLite hands back naive values that were stored as UTC."""
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        return value.replace(tzinfo=UTC)
+    return value.astimezone(UTC)
+
+
+def safe_url(url: str) -> str:
+    """The database URL with any password hidden, for messages and logs."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return "<unparsable database URL>"
+
+
+def _engine(url: str, echo: bool) -> Engine:
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        raise StoreError(
+            f"[database] url {url!r} is not a database URL; use sqlite:///PATH or "
+            "postgresql+psycopg://USER@HOST:PORT/DB."
+        ) from None
+    if parsed.get_backend_name() == "sqlite":
+        if parsed.database and parsed.database != ":memory:":
+            Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        engine = sa.create_engine(parsed, echo=echo, connect_args={"timeout": 30})
+
+        @sa.event.listens_for(engine, "connect")
+        def _pragmas(dbapi_conn: Any, _record: Any) -> None:
+            cur = dbapi_conn.cursor()
+            cur.execute("PRAGMA journal_mode=WAL")
+            cur.execute("PRAGMA foreign_keys=ON")
+            cur.execute("PRAGMA synchronous=NORMAL")
+            cur.close()
+
+        return engine
+    try:
+        return sa.create_engine(parsed, echo=echo, pool_pre_ping=True)
+    except (ImportError, ArgumentError) as exc:
+        raise StoreError(
+            f"[database] url {safe_url(url)}: no driver for it ({exc}). PostgreSQL needs "
+            "'postgresql+psycopg://...' and the psycopg package."
+        ) from None
+
+
+class Store:
+    """Articles, stories and crawl bookkeeping. Every write is its own short transaction."""
+
+    def __init__(self, engine: Engine, url: str) -> None:
+        self.engine = engine
+        self.url = url
+
+    @classmethod
+    def open(cls, url: str, *, echo: bool = False, migrate: bool = True) -> Store:
+        engine = _engine(url, echo)
+        try:
+            with engine.begin() as conn:
+                if migrate:
+                    _upgrade(conn)
+        except OperationalError as exc:
+            reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
+            raise StoreError(
+                f"cannot open the database {safe_url(url)}: {reason}. Check [database] url "
+                "(or COOPWATCH_DATABASE_URL) and that the server is running."
+            ) from None
+        except SQLAlchemyError as exc:
+            raise StoreError(f"database {safe_url(url)}: {exc}") from None
+        return cls(engine, url)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- articles -------------------------------------------------------------------------
+
+    def known_urls(self) -> set[str]:
+        """Every canonical and fetched URL already stored: these are not fetched again."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(sa.select(articles.c.url, articles.c.fetched_url))
+            known: set[str] = set()
+            for url, fetched in rows:
+                known.add(url)
+                if fetched:
+                    known.add(fetched)
+            return known
+
+    def has_url(self, url: str) -> bool:
+        with self.engine.connect() as conn:
+            query = sa.select(articles.c.id).where(
+                sa.or_(articles.c.url == url, articles.c.fetched_url == url)
+            )
+            return conn.execute(query.limit(1)).first() is not None
+
+    def add_article(self, article: Article, near_threshold: float = 0.8) -> Article:
+        """Store an article and file it under its story.
+
+        Sets ``article.status``: "new" (a story of its own), "duplicate" (same text as a
+        stored article), "syndicated" (a near copy: another header or footer) or "known"
+        (this URL was stored before; nothing written).
+        """
+        text_hash = dedup.content_hash(article.text)
+        grams = dedup.shingles(article.text)
+        keys = dedup.bands(dedup.minhash(grams))
+        now = datetime.now(UTC)
+        try:
+            with self.engine.begin() as conn:
+                existing = conn.execute(
+                    sa.select(articles.c.id, articles.c.story_id).where(
+                        articles.c.url == article.url
+                    )
+                ).first()
+                if existing is not None:
+                    article.id, article.story_id, article.status = existing[0], existing[1], "known"
+                    return article
+                status, story_id = self._match(conn, text_hash, grams, keys, near_threshold)
+                if story_id is None:
+                    story_id = conn.execute(
+                        stories.insert().values(title=article.title, first_seen=now)
+                    ).inserted_primary_key[0]
+                row = conn.execute(
+                    articles.insert().values(
+                        url=article.url,
+                        fetched_url=article.fetched_url,
+                        source_id=article.source_id,
+                        title=article.title,
+                        text=article.text,
+                        published=_utc(article.published),
+                        source=article.source,
+                        authors=list(article.authors),
+                        language=article.language,
+                        encoding=article.encoding,
+                        pages=article.pages,
+                        fetched_at=_utc(article.fetched_at) or now,
+                        relevance=article.relevance,
+                        relevant=article.relevant,
+                        content_hash=text_hash,
+                        status=status,
+                        story_id=story_id,
+                    )
+                )
+                article.id = row.inserted_primary_key[0]
+                if status == "new":
+                    conn.execute(
+                        article_bands.insert(),
+                        [{"article_id": article.id, "band": i, "key": k} for i, k in enumerate(keys)],
+                    )
+        except IntegrityError:
+            # Another process stored the same URL between our check and insert.
+            with self.engine.connect() as conn:
+                row = conn.execute(
+                    sa.select(articles.c.id, articles.c.story_id).where(
+                        articles.c.url == article.url
+                    )
+                ).one()
+            article.id, article.story_id, article.status = row[0], row[1], "known"
+            return article
+        article.story_id, article.status = story_id, status
+        if article.fetched_at is None:
+            article.fetched_at = now
+        return article
+
+    def _match(
+        self,
+        conn: Connection,
+        text_hash: str,
+        grams: set[str],
+        keys: list[int],
+        threshold: float,
+    ) -> tuple[str, int | None]:
+        exact = conn.execute(
+            sa.select(articles.c.story_id).where(articles.c.content_hash == text_hash).limit(1)
+        ).first()
+        if exact is not None:
+            return "duplicate", exact[0]
+        condition = sa.or_(
+            *[sa.and_(article_bands.c.band == i, article_bands.c.key == k) for i, k in enumerate(keys)]
+        )
+        candidates = conn.execute(
+            sa.select(articles.c.id, articles.c.story_id, articles.c.text)
+            .where(articles.c.id.in_(sa.select(article_bands.c.article_id).where(condition)))
+            .order_by(articles.c.id)
+        )
+        for _id, story_id, text in candidates:
+            if dedup.similar(grams, dedup.shingles(text), threshold):
+                return "syndicated", story_id
+        return "new", None
+
+    def articles(self, *, where: Any = None) -> Iterator[Article]:
+        """Stored articles in the order they were stored (streamed)."""
+        query = sa.select(articles).order_by(articles.c.id)
+        if where is not None:
+            query = query.where(where)
+        with self.engine.connect() as conn:
+            for row in conn.execution_options(stream_results=True, yield_per=500).execute(query):
+                yield _article(row._mapping)
+
+    def story_outlets(self, story_id: int) -> list[str]:
+        """Outlets (or source ids) that carried the story, in the order they were stored."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                sa.select(articles.c.source, articles.c.source_id)
+                .where(articles.c.story_id == story_id)
+                .order_by(articles.c.id)
+            )
+            seen: list[str] = []
+            for source, source_id in rows:
+                name = source or source_id or "?"
+                if name not in seen:
+                    seen.append(name)
+            return seen
+
+    def counts(self) -> dict[str, int]:
+        with self.engine.connect() as conn:
+            total = conn.execute(sa.select(sa.func.count()).select_from(articles)).scalar_one()
+            relevant = conn.execute(
+                sa.select(sa.func.count()).select_from(articles).where(articles.c.relevant)
+            ).scalar_one()
+            n_stories = conn.execute(sa.select(sa.func.count()).select_from(stories)).scalar_one()
+        return {"articles": total, "relevant": relevant, "stories": n_stories}
+
+    # -- conditional requests ---------------------------------------------------------------
+
+    def validators(self) -> dict[str, tuple[str | None, str | None]]:
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                sa.select(fetch_state.c.url, fetch_state.c.etag, fetch_state.c.last_modified)
+            )
+            return {url: (etag, modified) for url, etag, modified in rows}
+
+    def save_validators(self, url: str, etag: str | None, last_modified: str | None) -> None:
+        now = datetime.now(UTC)
+        with self.engine.begin() as conn:
+            updated = conn.execute(
+                fetch_state.update()
+                .where(fetch_state.c.url == url)
+                .values(etag=etag, last_modified=last_modified, checked_at=now)
+            )
+            if updated.rowcount == 0:
+                try:
+                    with conn.begin_nested():
+                        conn.execute(
+                            fetch_state.insert().values(
+                                url=url, etag=etag, last_modified=last_modified, checked_at=now
+                            )
+                        )
+                except IntegrityError:
+                    pass
+
+    # -- crawl runs ---------------------------------------------------------------------------
+
+    def start_run(self) -> int:
+        with self.engine.begin() as conn:
+            return int(
+                conn.execute(
+                    crawl_runs.insert().values(started=datetime.now(UTC), stats={})
+                ).inserted_primary_key[0]
+            )
+
+    def finish_run(self, run_id: int, stats: dict[str, Any]) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(
+                crawl_runs.update()
+                .where(crawl_runs.c.id == run_id)
+                .values(finished=datetime.now(UTC), stats=stats)
+            )
+
+
+def _article(row: Any) -> Article:
+    return Article(
+        url=row["url"],
+        title=row["title"],
+        text=row["text"],
+        published=_utc(row["published"]),
+        source=row["source"],
+        authors=list(row["authors"] or []),
+        language=row["language"],
+        fetched_url=row["fetched_url"],
+        source_id=row["source_id"],
+        fetched_at=_utc(row["fetched_at"]),
+        pages=row["pages"],
+        encoding=row["encoding"],
+        relevance=row["relevance"],
+        relevant=row["relevant"],
+        id=row["id"],
+        story_id=row["story_id"],
+        status=row["status"],
+    )
+
+
+def _upgrade(conn: Connection) -> None:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    cfg.attributes["connection"] = conn
+    command.upgrade(cfg, "head")
