@@ -1,0 +1,286 @@
+"""The `coopwatch` command: a click group of thin commands, each calling one library function."""
+
+from __future__ import annotations
+
+import json
+import sys
+import urllib.error
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+import click
+
+from coopwatch import __version__
+from coopwatch.errors import CoopwatchError, FetchError
+from coopwatch.settings import Settings, describe, load_settings
+
+PARSE_FIELDS = (
+    "url",
+    "title",
+    "text",
+    "published",
+    "source",
+    "authors",
+    "language",
+    "encoding",
+    "pages",
+    "relevance",
+    "relevant",
+)
+
+
+class _Group(click.Group):
+    """Turns library errors into one clean line and an exit code."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except CoopwatchError as exc:
+            click.echo(f"Error: {exc}", err=True)
+            sys.exit(exc.exit_code)
+
+
+def _settings(ctx: click.Context, **overrides: dict[str, Any]) -> Settings:
+    obj = ctx.find_root().obj
+    layers: dict[str, dict[str, Any]] = {}
+    for source in (obj["overrides"], overrides):
+        for section, values in source.items():
+            given = {k: v for k, v in values.items() if v is not None}
+            if given:
+                layers.setdefault(section, {}).update(given)
+    return load_settings(obj["config"], overrides=layers)
+
+
+@click.group(cls=_Group)
+@click.version_option(__version__, prog_name="coopwatch")
+@click.option(
+    "--config",
+    type=click.Path(dir_okay=False),
+    help="Settings file (default: $COOPWATCH_CONFIG or ./coopwatch.toml).",
+)
+@click.option("--database-url", help="Overrides [database] url for this run.")
+@click.pass_context
+def main(ctx: click.Context, config: str | None, database_url: str | None) -> None:
+    """coopwatch follows news about regional cooperation in China (English and Chinese).
+
+    \b
+    Example:
+      coopwatch demo            # offline: serve the sample site, crawl it, report
+      coopwatch crawl           # crawl the configured sources into the store
+    """
+    ctx.obj = {"config": config, "overrides": {"database": {"url": database_url}}}
+
+
+@main.command()
+@click.option("--sources", type=click.Path(dir_okay=False), help="Sources file (TOML).")
+@click.option("--jobdir", help="Keep the crawl queue here so an interrupted crawl resumes.")
+@click.option("--progress/--no-progress", default=None, help="Show a progress line.")
+@click.pass_context
+def crawl(ctx: click.Context, sources: str | None, jobdir: str | None, progress: bool | None) -> None:
+    """Crawl the configured news sources into the store.
+
+    Already stored URLs are not fetched again; feeds and listing pages are asked for
+    with conditional requests. Prints a closing report.
+
+    \b
+    Example:
+      coopwatch crawl --sources my-sources.toml
+    """
+    from coopwatch.sources import load_sources
+    from crawler.run import crawl as run_crawl
+    from crawler.run import crawl_report_text
+
+    settings = _settings(ctx, crawl={"sources": sources, "jobdir": jobdir})
+    sources_list = load_sources(settings.crawl.sources or None)
+    report = run_crawl(settings, sources_list, progress=progress)
+    click.echo(crawl_report_text(report))
+
+
+def _read_input(item: str, settings: Settings) -> tuple[bytes, str, str | None]:
+    """Bytes, URL and Content-Type of a file path or an http(s) URL given to `parse`."""
+    if item.startswith(("http://", "https://")):
+        request = urllib.request.Request(item, headers={"User-Agent": settings.crawl.user_agent})
+        try:
+            with urllib.request.urlopen(request, timeout=settings.crawl.timeout) as resp:
+                body = resp.read(settings.crawl.max_page_bytes + 1)
+                if len(body) > settings.crawl.max_page_bytes:
+                    raise FetchError(
+                        f"{item}: larger than [crawl] max_page_bytes={settings.crawl.max_page_bytes}."
+                    )
+                return body, resp.geturl(), resp.headers.get("Content-Type")
+        except (urllib.error.URLError, TimeoutError, OSError) as exc:
+            reason = getattr(exc, "reason", exc)
+            raise FetchError(f"{item}: cannot fetch it ({reason}).") from None
+    path = Path(item)
+    if not path.is_file():
+        raise FetchError(f"{item}: no such file (give a file path or an http(s) URL).")
+    return path.read_bytes(), path.resolve().as_uri(), None
+
+
+@main.command()
+@click.argument("inputs", nargs=-1, required=True, metavar="PATH_OR_URL...")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per line per input.")
+@click.pass_context
+def parse(ctx: click.Context, inputs: tuple[str, ...], as_json: bool) -> None:
+    """Show what extraction gets from pages: files (HTML in any encoding, or text) or URLs.
+
+    \b
+    Example:
+      coopwatch parse page.html https://example.org/news/1.html --json
+    """
+    from coopwatch.relevance import Topics
+    from crawler.extract import extract
+
+    settings = _settings(ctx)
+    topics = Topics.load(settings.relevance.keywords or None)
+    failed = 0
+    for item in inputs:
+        try:
+            body, url, content_type = _read_input(item, settings)
+            article = extract(body, url, content_type).article
+        except CoopwatchError as exc:
+            failed += 1
+            if as_json:
+                click.echo(json.dumps({"input": item, "error": str(exc)}, ensure_ascii=False))
+            else:
+                click.echo(f"Error: {exc}", err=True)
+            continue
+        article.relevance = topics.score(article.title, article.text)
+        article.relevant = article.relevance >= settings.relevance.threshold
+        data = article.to_json()
+        record = {"input": item, **{key: data[key] for key in PARSE_FIELDS}}
+        if as_json:
+            click.echo(json.dumps(record, ensure_ascii=False))
+        else:
+            click.echo(_human(record))
+    if failed:
+        sys.exit(1)
+
+
+def _human(record: dict[str, Any]) -> str:
+    lines = [f"== {record['input']}"]
+    for key in PARSE_FIELDS:
+        if key == "text":
+            continue
+        lines.append(f"{key:>10}: {record[key]}")
+    lines.append("")
+    lines.append(record["text"])
+    return "\n".join(lines) + "\n"
+
+
+@main.command()
+@click.option(
+    "--format", "fmt", type=click.Choice(["jsonl"]), default="jsonl", show_default=True,
+    help="Output format.",
+)
+@click.option("--output", "-o", type=click.Path(dir_okay=False), help="File (default: stdout).")
+@click.option("--relevant-only", is_flag=True, help="Only articles marked relevant.")
+@click.pass_context
+def export(ctx: click.Context, fmt: str, output: str | None, relevant_only: bool) -> None:
+    """Write all stored articles, one JSON object per line.
+
+    \b
+    Example:
+      coopwatch export --format jsonl -o articles.jsonl
+    """
+    from coopwatch.export import export_jsonl
+    from coopwatch.store import Store
+
+    settings = _settings(ctx)
+    with Store.open(settings.database.url, echo=settings.database.echo) as store:
+        if output:
+            with open(output, "w", encoding="utf-8") as fh:
+                count = export_jsonl(store, fh, relevant_only=relevant_only)
+            click.echo(f"Wrote {count} articles to {output}.", err=True)
+        else:
+            export_jsonl(store, sys.stdout, relevant_only=relevant_only)
+
+
+@main.command()
+@click.pass_context
+def demo(ctx: click.Context) -> None:
+    """Run the main job offline: serve the bundled sample site on 127.0.0.1, crawl it, report.
+
+    Articles go into the configured store ([database] url, default ./coopwatch.db).
+
+    \b
+    Example:
+      coopwatch demo
+    """
+    from coopwatch.demo import run_demo
+
+    settings = _settings(ctx)
+    click.echo(run_demo(settings))
+
+
+@main.group()
+def db() -> None:
+    """Database maintenance.
+
+    \b
+    Example:
+      coopwatch db upgrade
+    """
+
+
+@db.command("upgrade")
+@click.pass_context
+def db_upgrade(ctx: click.Context) -> None:
+    """Create the database or upgrade it in place to the current schema.
+
+    \b
+    Example:
+      coopwatch --database-url postgresql+psycopg://me@db:5432/coopwatch db upgrade
+    """
+    from coopwatch.store import Store, safe_url
+
+    settings = _settings(ctx)
+    with Store.open(settings.database.url) as store:
+        counts = store.counts()
+    click.echo(
+        f"Database {safe_url(settings.database.url)} is at the current schema: "
+        f"{counts['articles']} articles in {counts['stories']} stories."
+    )
+
+
+@main.command("sources")
+@click.argument("file", required=False, type=click.Path(dir_okay=False))
+@click.pass_context
+def sources_cmd(ctx: click.Context, file: str | None) -> None:
+    """Check a sources file and list its sites (default: the configured one).
+
+    \b
+    Example:
+      coopwatch sources my-sources.toml
+    """
+    from coopwatch.sources import bundled_sources_path, load_sources
+
+    settings = _settings(ctx)
+    path = file or settings.crawl.sources or str(bundled_sources_path())
+    for src in load_sources(path):
+        entry = len(src.feeds), len(src.sitemaps), len(src.listings)
+        click.echo(
+            f"{src.id:<24} {src.language:<5} feeds={entry[0]} sitemaps={entry[1]} "
+            f"listings={entry[2]} depth={src.max_depth}  {src.name}"
+        )
+    click.echo(f"{path}: OK", err=True)
+
+
+@main.command("config")
+@click.pass_context
+def config_cmd(ctx: click.Context) -> None:
+    """Print the settings in force (after file, environment and flags), secrets hidden.
+
+    \b
+    Example:
+      COOPWATCH_SITE_DIR=/srv/www coopwatch config
+    """
+    from coopwatch.store import safe_url
+
+    settings = _settings(ctx)
+    data = settings.model_dump()
+    data["database"]["url"] = safe_url(data["database"]["url"])
+    for section, key, _default, doc in describe():
+        value = data[section][key]
+        click.echo(f"[{section}] {key} = {json.dumps(value, ensure_ascii=False)}    # {doc}")
