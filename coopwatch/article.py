@@ -1,4 +1,4 @@
-"""The typed article model every stage shares: spiders yield it, the store keeps it, output reads it."""
+"""The typed article model every stage shares: spiders yield it, the store keeps it."""
 
 from __future__ import annotations
 

@@ -77,7 +77,9 @@ def main(ctx: click.Context, config: str | None, database_url: str | None) -> No
 @click.option("--jobdir", help="Keep the crawl queue here so an interrupted crawl resumes.")
 @click.option("--progress/--no-progress", default=None, help="Show a progress line.")
 @click.pass_context
-def crawl(ctx: click.Context, sources: str | None, jobdir: str | None, progress: bool | None) -> None:
+def crawl(
+    ctx: click.Context, sources: str | None, jobdir: str | None, progress: bool | None
+) -> None:
     """Crawl the configured news sources into the store.
 
     Already stored URLs are not fetched again; feeds and listing pages are asked for
@@ -87,9 +89,10 @@ def crawl(ctx: click.Context, sources: str | None, jobdir: str | None, progress:
     Example:
       coopwatch crawl --sources my-sources.toml
     """
-    from coopwatch.sources import load_sources
     from crawler.run import crawl as run_crawl
     from crawler.run import crawl_report_text
+
+    from coopwatch.sources import load_sources
 
     settings = _settings(ctx, crawl={"sources": sources, "jobdir": jobdir})
     sources_list = load_sources(settings.crawl.sources or None)
@@ -105,9 +108,8 @@ def _read_input(item: str, settings: Settings) -> tuple[bytes, str, str | None]:
             with urllib.request.urlopen(request, timeout=settings.crawl.timeout) as resp:
                 body = resp.read(settings.crawl.max_page_bytes + 1)
                 if len(body) > settings.crawl.max_page_bytes:
-                    raise FetchError(
-                        f"{item}: larger than [crawl] max_page_bytes={settings.crawl.max_page_bytes}."
-                    )
+                    limit = settings.crawl.max_page_bytes
+                    raise FetchError(f"{item}: larger than [crawl] max_page_bytes={limit}.")
                 return body, resp.geturl(), resp.headers.get("Content-Type")
         except (urllib.error.URLError, TimeoutError, OSError) as exc:
             reason = getattr(exc, "reason", exc)
@@ -171,7 +173,11 @@ def _human(record: dict[str, Any]) -> str:
 
 @main.command()
 @click.option(
-    "--format", "fmt", type=click.Choice(["jsonl"]), default="jsonl", show_default=True,
+    "--format",
+    "fmt",
+    type=click.Choice(["jsonl"]),
+    default="jsonl",
+    show_default=True,
     help="Output format.",
 )
 @click.option("--output", "-o", type=click.Path(dir_okay=False), help="File (default: stdout).")

@@ -24,7 +24,9 @@ class Topics:
 
     @classmethod
     def load(cls, path: str | Path | None = None) -> Topics:
-        file = Path(path) if path else Path(str(resources.files("coopwatch") / "data" / "topics.toml"))
+        file = (
+            Path(path) if path else Path(str(resources.files("coopwatch") / "data" / "topics.toml"))
+        )
         try:
             with open(file, "rb") as fh:
                 data = tomllib.load(fh)
@@ -42,7 +44,7 @@ class Topics:
             for phrase, weight in data.get(lang, {}).items():
                 if not isinstance(weight, (int, float)) or isinstance(weight, bool):
                     raise ConfigError(
-                        f"{file}: [{lang}] \"{phrase}\" = {weight!r}: the weight must be a number."
+                        f'{file}: [{lang}] "{phrase}" = {weight!r}: the weight must be a number.'
                     )
                 weights[phrase.lower()] = float(weight)
         en = sorted(data.get("en", {}), key=len, reverse=True)

@@ -153,16 +153,18 @@ def _from_env(environ: dict[str, str]) -> dict[str, dict[str, Any]]:
             )
         annotation = fields[key].annotation
         try:
-            if annotation is not None and getattr(annotation, "__origin__", None) is list:
-                value: Any = json.loads(raw) if raw.strip().startswith("[") else [
-                    part.strip() for part in raw.split(",") if part.strip()
-                ]
+            if annotation is None:
+                raise ValueError(f"[{section}] {key} has no type")
+            if getattr(annotation, "__origin__", None) is list:
+                value: Any = (
+                    json.loads(raw)
+                    if raw.strip().startswith("[")
+                    else [part.strip() for part in raw.split(",") if part.strip()]
+                )
             else:
                 value = TypeAdapter(annotation).validate_strings(raw)
         except (ValidationError, ValueError) as exc:
-            raise ConfigError(
-                f"environment variable {name}={raw!r}: {_first_error(exc)}"
-            ) from None
+            raise ConfigError(f"environment variable {name}={raw!r}: {_first_error(exc)}") from None
         out.setdefault(section, {})[key] = value
     return out
 

@@ -145,9 +145,9 @@ class Store:
                     return article
                 status, story_id = self._match(conn, text_hash, grams, keys, near_threshold)
                 if story_id is None:
-                    story_id = conn.execute(
-                        stories.insert().values(title=article.title, first_seen=now)
-                    ).inserted_primary_key[0]
+                    story_id = _new_id(
+                        conn.execute(stories.insert().values(title=article.title, first_seen=now))
+                    )
                 row = conn.execute(
                     articles.insert().values(
                         url=article.url,
@@ -169,21 +169,24 @@ class Store:
                         story_id=story_id,
                     )
                 )
-                article.id = row.inserted_primary_key[0]
+                article.id = _new_id(row)
                 if status == "new":
                     conn.execute(
                         article_bands.insert(),
-                        [{"article_id": article.id, "band": i, "key": k} for i, k in enumerate(keys)],
+                        [
+                            {"article_id": article.id, "band": i, "key": k}
+                            for i, k in enumerate(keys)
+                        ],
                     )
         except IntegrityError:
             # Another process stored the same URL between our check and insert.
             with self.engine.connect() as conn:
-                row = conn.execute(
+                found = conn.execute(
                     sa.select(articles.c.id, articles.c.story_id).where(
                         articles.c.url == article.url
                     )
                 ).one()
-            article.id, article.story_id, article.status = row[0], row[1], "known"
+            article.id, article.story_id, article.status = found[0], found[1], "known"
             return article
         article.story_id, article.status = story_id, status
         if article.fetched_at is None:
@@ -204,7 +207,10 @@ class Store:
         if exact is not None:
             return "duplicate", exact[0]
         condition = sa.or_(
-            *[sa.and_(article_bands.c.band == i, article_bands.c.key == k) for i, k in enumerate(keys)]
+            *[
+                sa.and_(article_bands.c.band == i, article_bands.c.key == k)
+                for i, k in enumerate(keys)
+            ]
         )
         candidates = conn.execute(
             sa.select(articles.c.id, articles.c.story_id, articles.c.text)
@@ -281,10 +287,8 @@ class Store:
 
     def start_run(self) -> int:
         with self.engine.begin() as conn:
-            return int(
-                conn.execute(
-                    crawl_runs.insert().values(started=datetime.now(UTC), stats={})
-                ).inserted_primary_key[0]
+            return _new_id(
+                conn.execute(crawl_runs.insert().values(started=datetime.now(UTC), stats={}))
             )
 
     def finish_run(self, run_id: int, stats: dict[str, Any]) -> None:
@@ -294,6 +298,12 @@ class Store:
                 .where(crawl_runs.c.id == run_id)
                 .values(finished=datetime.now(UTC), stats=stats)
             )
+
+
+def _new_id(result: sa.CursorResult[Any]) -> int:
+    key = result.inserted_primary_key
+    assert key is not None, "INSERT returned no primary key"
+    return int(key[0])
 
 
 def _article(row: Any) -> Article:

@@ -23,8 +23,11 @@ def is_http_url(url: str) -> bool:
 
 def canonical_url(url: str) -> str:
     """The form under which an article is stored: same page, same string."""
-    keep = [name for name, _ in parse_qsl(urlsplit(url).query, keep_blank_values=True)
-            if not TRACKING.match(name)]
+    keep = [
+        name
+        for name, _ in parse_qsl(urlsplit(url).query, keep_blank_values=True)
+        if not TRACKING.match(name)
+    ]
     cleaned = url_query_cleaner(url, keep, keep_fragments=False) if keep else url.split("?")[0]
     cleaned = cleaned.split("#")[0]
     canon = canonicalize_url(cleaned, keep_fragments=False)

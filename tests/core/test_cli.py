@@ -43,7 +43,9 @@ def test_config_shows_layers_and_hides_password(tmp_path: Path) -> None:
         main, ["--config", str(cfg), "config"], env={"COOPWATCH_SITE_DIR": "/srv/site"}
     )
     assert result.exit_code == 0, result.output
-    assert "hunter2" not in result.output and "postgresql+psycopg://me:***@db:5432/x" in result.output
+    assert (
+        "hunter2" not in result.output and "postgresql+psycopg://me:***@db:5432/x" in result.output
+    )
     assert '[site] dir = "/srv/site"' in result.output
 
 
@@ -69,10 +71,14 @@ def test_db_upgrade_and_export(tmp_path: Path) -> None:
     result = runner.invoke(main, ["--database-url", url, "db", "upgrade"])
     assert result.exit_code == 0 and "0 articles" in result.output
     with Store.open(url) as store:
-        store.add_article(Article(url="https://a.example/1", title="新会与台山", text="结对合作。", relevant=True))
+        store.add_article(
+            Article(url="https://a.example/1", title="新会与台山", text="结对合作。", relevant=True)
+        )
         store.add_article(Article(url="https://a.example/2", title="Weather", text="Rain."))
     out = tmp_path / "all.jsonl"
-    result = runner.invoke(main, ["--database-url", url, "export", "--format", "jsonl", "-o", str(out)])
+    result = runner.invoke(
+        main, ["--database-url", url, "export", "--format", "jsonl", "-o", str(out)]
+    )
     assert result.exit_code == 0, result.output
     rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     assert [r["title"] for r in rows] == ["新会与台山", "Weather"]

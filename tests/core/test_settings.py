@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from pydantic import ValidationError
 
 from coopwatch.errors import ConfigError
 from coopwatch.settings import describe, load_settings
@@ -90,7 +91,7 @@ def test_broken_toml_and_missing_file(tmp_path: Path) -> None:
 
 def test_settings_are_frozen() -> None:
     settings = load_settings(environ={})
-    with pytest.raises(Exception):
+    with pytest.raises(ValidationError):
         settings.crawl.timeout = 1  # type: ignore[misc]
 
 

@@ -38,7 +38,9 @@ def test_exact_and_near_duplicates_join_one_story(database_url: str) -> None:
         repost = store.add_article(
             make(
                 "https://c.example/x",
-                "本文转载自五邑日报。\n\n" + BODY_ZH + "\n\n责任编辑：李明　版权所有，转载请注明出处",
+                "本文转载自五邑日报。\n\n"
+                + BODY_ZH
+                + "\n\n责任编辑：李明　版权所有，转载请注明出处",
                 "南方网",
             )
         )
@@ -51,7 +53,9 @@ def test_exact_and_near_duplicates_join_one_story(database_url: str) -> None:
 
 def test_same_url_is_stored_once_and_reported_known(database_url: str) -> None:
     with Store.open(database_url) as store:
-        store.add_article(make("https://a.example/1", BODY_EN, fetched_url="https://a.example/1?utm_source=x"))
+        store.add_article(
+            make("https://a.example/1", BODY_EN, fetched_url="https://a.example/1?utm_source=x")
+        )
         again = store.add_article(make("https://a.example/1", BODY_EN + " changed"))
         assert again.status == "known"
         assert [a.url for a in store.articles()] == ["https://a.example/1"]

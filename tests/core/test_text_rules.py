@@ -19,7 +19,10 @@ from coopwatch.urls import canonical_url
             "HTTPS://News.Example.com:443/a/b.html?utm_source=wx&id=3&spm=1.2#top",
             "https://news.example.com/a/b.html?id=3",
         ),
-        ("http://x.example.cn/c/1.html?from=timeline&isappinstalled=0", "http://x.example.cn/c/1.html"),
+        (
+            "http://x.example.cn/c/1.html?from=timeline&isappinstalled=0",
+            "http://x.example.cn/c/1.html",
+        ),
         ("http://127.0.0.1:8000/a.html?b=2&a=1", "http://127.0.0.1:8000/a.html?a=1&b=2"),
         ("http://x.example.cn", "http://x.example.cn/"),
     ],
@@ -36,7 +39,8 @@ def test_normalize_ignores_spacing_punctuation_and_width() -> None:
 
 def test_lsh_finds_a_repost_and_not_a_different_story() -> None:
     base = " ".join(
-        f"Sentence {i} about the Heshan and Kaiping industrial park and its fund." for i in range(40)
+        f"Sentence {i} about the Heshan and Kaiping industrial park and its fund."
+        for i in range(40)
     )
     repost = "Reposted from Wuyi Daily. " + base + " Editor: Li Ming. All rights reserved."
     other = " ".join(f"Weather report {i}: rain in the north, sun in the south." for i in range(40))
