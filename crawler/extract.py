@@ -14,6 +14,7 @@ from lxml.html import HtmlElement
 from coopwatch.article import Article
 from coopwatch.errors import ExtractionError
 from crawler import metadata as meta_
+from crawler.density import analyse, combine, element_lines, link_texts
 from crawler.encoding import decode_html
 from crawler.pagination import find_next_pages, join_pages
 from crawler.textclean import (
@@ -109,12 +110,13 @@ def _extract_html(html: str, url: str, encoding: str) -> Page:
     site = meta.get("og:site_name")
     canonical = meta_.canonical_url(root, url, meta)
     lines = meta_.visible_lines(root)
-    raw = _trafilatura_paragraphs(root, url)
-    if not raw:
-        raw = [line for line in lines if len(line) > 40]
+    next_pages = find_next_pages(root, url, canonical)
     title = meta_.choose_title(root, meta, site)
     window = meta_.header_window(lines, title)
-    paragraphs = _strip_title(clean_paragraphs(raw), title)
+    region_elements = analyse(root)[0]
+    region = clean_paragraphs([line for el in region_elements for line in element_lines(el)])
+    raw = _trafilatura_paragraphs(root, url)
+    paragraphs = _strip_title(combine(clean_paragraphs(raw), _strip_title(region, title), link_texts(root)), title)
     text = "\n\n".join(paragraphs)
     if not text.strip():
         raise ExtractionError(f"no article text found on the page: {url}")
@@ -136,7 +138,7 @@ def _extract_html(html: str, url: str, encoding: str) -> Page:
         url=canonical, title=title, text=text, published=published, source=source, authors=authors,
         language=language, fetched_url=url, encoding=encoding,
     )
-    return Page(article=article, next_pages=find_next_pages(root, url, canonical))
+    return Page(article=article, next_pages=next_pages)
 
 
 def _extract_plain(text: str, url: str, encoding: str) -> Page:

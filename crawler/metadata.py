@@ -90,7 +90,7 @@ def visible_lines(root: HtmlElement, limit: int = 4000) -> list[str]:
                 parts.append("\n")
             if el.text:
                 parts.append(el.text)
-        else:
+        elif tag is not None and tag not in SKIP_TAGS:
             if tag in BLOCK_TAGS:
                 parts.append("\n")
             if el.tail:

@@ -128,14 +128,18 @@ _BY_CAPTION = re.compile(r"\b(?:by|photo:?|credit:?)\s+[A-Z][\w.'-]+(?:\s+[A-Z][
 _WIDGET = re.compile(r"^\s*(?:分享到|分享至|分享|转发|收藏|点赞|打印|关闭窗口|打印本页|返回顶部|微信扫一扫|扫一扫|扫描二维码|"
                      r"【?字号|Share(?: this| on| via)?|Tweet|Email|Print|Follow us|Sign up|Subscribe|"
                      r"Advertisement|ADVERTISEMENT)\b\s*[:：]?", re.I)
-_COPYRIGHT = re.compile(r"^\s*(?:Copyright|©|\(c\)\s*\d{4}|版权所有|版权声明|免责声明|All rights reserved)|"
+_COPYRIGHT = re.compile(r"^[\s【\[(（]*(?:Copyright|©|\(c\)\s*\d{4}|版权所有|版权声明|免责声明|All rights reserved)|"
                         r"未经.{0,20}(?:授权|许可|同意).{0,20}(?:转载|使用|复制)|"
                         r"(?:转载|转发)请注明|本(?:文|站|网).{0,12}(?:版权|不代表)", re.I)
-_HEADER_TAIL = re.compile(r"^\s*[【\[]?(?:相关阅读|延伸阅读|相关新闻|相关文章|相关报道|相关链接|推荐阅读|热点推荐|"
-                          r"更多精彩|热门推荐|猜你喜欢|往期回顾|此前报道|网友评论|评论|发表评论|全部评论|"
-                          r"热门评论|最新评论|Related(?: articles| stories| news| coverage| content| posts)?|"
-                          r"Read more|More from|More stories|You may also like|Recommended(?: for you)?|"
-                          r"Comments?|Leave a (?:reply|comment)|\d+\s+comments?)[\]】]?\s*[:：>»›]*\s*$", re.I)
+_RELATED_HEADER = re.compile(r"^\s*[【\[]?(?:相关阅读|延伸阅读|相关新闻|相关文章|相关报道|相关链接|推荐阅读|热点推荐|"
+                             r"更多精彩|热门推荐|猜你喜欢|往期回顾|此前报道|推荐新闻|相关推荐|热点新闻|"
+                             r"Related(?: articles| stories| news| coverage| content| posts| links| reading)?|"
+                             r"Read more|Read also|See also|More from|More stories|More on this|You may also like|"
+                             r"You might also like|Recommended(?: for you| stories| reading)?)[\]】]?\s*[:：>»›]*\s*$", re.I)
+_COMMENT_HEADER = re.compile(r"^\s*[【\[]?(?:网友评论|评论|发表评论|全部评论|热门评论|最新评论|评论区|我要评论|"
+                             r"Comments?|Leave a (?:reply|comment)|\d+\s+(?:comments?|条评论)|Join the discussion)"
+                             r"[\]】]?\s*[:：>»›(（\d)）]*\s*$", re.I)
+_SENTENCE_END = re.compile(r"[.。!！?？…\"”'’)）]\s*$")
 _TRAILING_TAG = re.compile(r"\s*(?:[(（](?:完|文/图[^)）]*|[\u4e00-\u9fff]{2,4}|记者[^)）]{2,20}|"
                            r"责任编辑[^)）]*|编辑[^)）]*|来源[^)）]*|本文来自[^)）]*)[)）])\s*$")
 
@@ -167,7 +171,11 @@ def is_boilerplate_line(line: str) -> bool:
 
 def is_tail_header(line: str) -> bool:
     """A heading that starts a related-articles list or a comment section."""
-    return len(line) <= 40 and bool(_HEADER_TAIL.match(line))
+    return len(line) <= 40 and bool(_RELATED_HEADER.match(line) or _COMMENT_HEADER.match(line))
+
+
+def title_like(line: str) -> bool:
+    return len(line) < 160 and (not _SENTENCE_END.search(line) or len(line) < 25)
 
 
 def strip_trailing_tag(paragraph: str) -> str:
@@ -176,16 +184,23 @@ def strip_trailing_tag(paragraph: str) -> str:
 
 
 def clean_paragraphs(paragraphs: list[str]) -> list[str]:
-    """Drop boilerplate lines; cut related-article and comment sections at their heading."""
+    """Drop boilerplate lines; skip related-article lists, cut comment sections at their heading."""
     kept: list[str] = []
+    skipping = False
     total = len(paragraphs)
     for index, para in enumerate(paragraphs):
         line = para.strip()
-        if is_tail_header(line):
+        if len(line) <= 40 and _COMMENT_HEADER.match(line):
             if index >= total * 0.5 or len(kept) >= 3:
                 break
             continue
-        if is_boilerplate_line(line):
+        if len(line) <= 40 and _RELATED_HEADER.match(line):
+            skipping = True
+            continue
+        if skipping and title_like(line.lstrip("-•* ")):
+            continue
+        skipping = False
+        if is_boilerplate_line(line.lstrip("-•* ") if line.startswith(("- ", "• ", "* ")) else line):
             continue
         kept.append(line)
     kept = _drop_container_dumps(kept)
