@@ -145,6 +145,8 @@ def main_element(root: HtmlElement) -> HtmlElement | None:
 
 
 def _add_text(stats: _Stats, text: str | None, in_link: bool) -> None:
+    if not text or text.isspace():
+        return
     chars, punct = _count(text)
     stats.chars += chars
     stats.punct += punct
@@ -191,12 +193,12 @@ def element_lines(el: HtmlElement) -> list[str]:
                 parts.append("\n")
             if node is not el and node.tail:
                 parts.append(node.tail)
-    lines = (normalize_space(line) for line in "".join(parts).split("\n"))
+    lines = [normalize_space(line) for line in "".join(parts).split("\n") if line and not line.isspace()]
     return [line for line in lines if line]
 
 
 _SENTENCE_PUNCT = re.compile(r"[，。！？；,.!?;]")
-_SENTENCE_END = re.compile(r"[.。!！?？…:：\"”'’)）]\s*$")
+_SENTENCE_END = re.compile(r"[.。!！?？…\"”'’)）]\s*$")
 
 
 def _shingles(text: str) -> set[str]:
@@ -221,7 +223,7 @@ def _substance(paragraphs: list[str]) -> int:
 
 def _edge_junk(paragraph: str, links: list[str]) -> bool:
     line = paragraph.lstrip("-•* ")
-    return _link_dense(line, links) or (len(line) < 20 and not _SENTENCE_END.search(line))
+    return _link_dense(line, links) or (len(line) < 40 and not _SENTENCE_END.search(line))
 
 
 def _trim_edges(paragraphs: list[str], links: list[str]) -> list[str]:

@@ -34,6 +34,7 @@ logging.getLogger("htmldate").setLevel(logging.CRITICAL)
 _HTML_HINT = re.compile(r"<\s*(?:!doctype|html|head|body|div|p|br|meta|title|span|a|table|article|section|h[1-6])\b", re.I)
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
 _STRAY_END = re.compile(r"</\s*(?:html|body)\s*>", re.I)
+_NAME = re.compile(r"^(?!.*(?:@|https?:|www\.))(?![a-z]+$)\S.{0,58}$")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f\ufffd]")
 
 
@@ -111,7 +112,7 @@ def _extract_html(html: str, url: str, encoding: str) -> Page:
     canonical = meta_.canonical_url(root, url, meta)
     lines = meta_.visible_lines(root)
     next_pages = find_next_pages(root, url, canonical)
-    title = meta_.choose_title(root, meta, site)
+    title = meta_.choose_title(root, meta, site, lines)
     window = meta_.header_window(lines, title)
     region_elements = analyse(root)[0]
     region = clean_paragraphs([line for el in region_elements for line in element_lines(el)])
@@ -127,11 +128,13 @@ def _extract_html(html: str, url: str, encoding: str) -> Page:
     for name in meta_.meta_authors(meta, ld):
         if name not in authors:
             authors.append(name)
-    authors = [a for a in authors if a != source and a != site][:10]
+    authors = [a for a in authors if a not in (source, site) and _NAME.match(a)][:10]
     language = meta_.detect_language(root, meta, text)
     chinese = language == "zh"
     window_date = meta_.visible_date(window) or next(filter(None, map(labelled_date, dropped)), None)
     declared = meta_.meta_date(meta, ld)
+    if window_date is None and declared is None:
+        window_date = next(filter(None, map(labelled_date, lines[:400])), None)
     fallback = None if (window_date or declared) else _htmldate(root, url)
     published = meta_.choose_date(window_date, declared, fallback, chinese)
     article = Article(

@@ -12,6 +12,7 @@ from lxml.html import HtmlElement
 
 from crawler.textclean import (
     BEIJING,
+    clean_title,
     find_authors,
     find_source,
     is_dateline,
@@ -97,7 +98,7 @@ def visible_lines(root: HtmlElement, limit: int = 4000) -> list[str]:
                 parts.append(el.tail)
         if len(parts) > limit * 8:
             break
-    lines = (normalize_space(line) for line in "".join(parts).split("\n"))
+    lines = [normalize_space(line) for line in "".join(parts).split("\n") if line and not line.isspace()]
     return [line for line in lines if line][:limit]
 
 
@@ -131,22 +132,18 @@ def canonical_url(root: HtmlElement, url: str, meta: dict[str, str]) -> str:
     return strip_tracking(url)
 
 
-def _clean_title(text: str | None) -> str:
-    return normalize_space(text or "")
-
-
 def _same(a: str, b: str) -> bool:
     squash = lambda s: re.sub(r"[\W_]+", "", s).lower()  # noqa: E731
     return bool(a) and squash(a) == squash(b)
 
 
-def choose_title(root: HtmlElement, meta: dict[str, str], site: str | None) -> str:
-    """The headline as shown: an h1 the <title>/og:title confirms, else the title minus site suffix."""
-    page_title = _clean_title(root.findtext(".//title"))
-    og_title = _clean_title(meta.get("og:title") or meta.get("twitter:title"))
+def choose_title(root: HtmlElement, meta: dict[str, str], site: str | None, lines: list[str] | None = None) -> str:
+    """The headline as shown: an h1 (or a visible line) the <title>/og:title begins with, else the title minus site suffix."""
+    page_title = clean_title(root.findtext(".//title"))
+    og_title = clean_title(meta.get("og:title") or meta.get("twitter:title"))
     references = [t for t in (page_title, og_title) if t]
     site_names = {s for s in (site, meta.get("application-name")) if s}
-    headings = [_clean_title(h.text_content()) for h in root.iter("h1", "h2")][:12]
+    headings = [clean_title(h.text_content()) for h in root.iter("h1", "h2")][:12]
     headings = [h for h in headings if 2 <= len(h) <= 300 and not any(_same(h, s) for s in site_names)]
     squash = lambda s: re.sub(r"[\W_]+", "", s).lower()  # noqa: E731
     for heading in headings:
@@ -162,6 +159,9 @@ def choose_title(root: HtmlElement, meta: dict[str, str], site: str | None) -> s
                 return heading
             if parts and len(squash(parts[0])) >= 6 and key.startswith(squash(parts[0])):
                 return heading
+    shown = _shown_prefix(lines or [], references, site_names)
+    if shown:
+        return shown
     for ref in (og_title, page_title):
         if not ref:
             continue
@@ -172,6 +172,35 @@ def choose_title(root: HtmlElement, meta: dict[str, str], site: str | None) -> s
             return parts[0]
         return max(parts, key=len) if len(parts[0]) < 0.5 * max(len(p) for p in parts) else parts[0]
     return headings[0] if headings else ""
+
+
+def _ends_at_separator(shown: str, rest: str) -> bool:
+    if not rest or re.match(r"\s*[-_|｜–—·:：]", rest):
+        return True
+    return rest[0].isspace() and len(rest.strip()) < 0.5 * len(shown)
+
+
+def _shown_prefix(lines: list[str], references: list[str], site_names: set[str]) -> str:
+    """The longest visible line (of the first 600) that is the page title or a part of it.
+
+    A part is what the title holds between site-name separators; a line the title merely
+    begins with must end where a separator follows, so a headline broken over two lines
+    does not count.
+    """
+    refs = [clean_title(ref) for ref in references]
+    parts = {p for ref in refs for p in title_parts(ref) if not any(_same(p, s) for s in site_names)}
+    longest = max((len(p) for p in parts), default=0)
+    parts = {p for p in parts if len(p) >= 0.5 * longest}
+    best = ""
+    for line in lines[:600]:
+        if len(line) > 300 or len(line) <= len(best):
+            continue
+        shown = clean_title(line)
+        if len(re.sub(r"[\W_]+", "", shown)) < 5:
+            continue
+        if shown in parts or any(ref.startswith(shown) and _ends_at_separator(shown, ref[len(shown):]) for ref in refs):
+            best = shown
+    return best
 
 
 def _aware(value: datetime, chinese: bool) -> datetime:

@@ -232,12 +232,18 @@ def _drop_container_dumps(paragraphs: list[str]) -> list[str]:
 
 
 # --- titles ------------------------------------------------------------------------------
-_TITLE_SEP = re.compile(r"\s+[-–—|｜·:]\s+|\s*[|｜_]\s*|\s*[-–—]{1,2}\s*(?=[^\s]*$)|\s+-\s*|\s*-\s+")
+_TITLE_SEP = re.compile(r"\s+[-–—|｜·:]\s+|\s*[|｜_]+\s*|\s*-{2,}\s*")
+_CJK_GAP = re.compile(r"(?<=[\u4e00-\u9fff\d])(?:[\u3000\t]|\s*[\r\n])\s*(?=[\u4e00-\u9fff])")
 
 
 def title_parts(title: str) -> list[str]:
     """A <title> split at its site-name separators (" - Site", "_新浪网", "|观察者网")."""
     return [p.strip() for p in _TITLE_SEP.split(title) if p and p.strip()]
+
+
+def clean_title(text: str | None) -> str:
+    """A headline with layout whitespace removed (line breaks and ideographic spaces between Han)."""
+    return normalize_space(_CJK_GAP.sub("", text or ""))
 
 
 def normalize_space(text: str) -> str:

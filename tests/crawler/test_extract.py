@@ -234,3 +234,26 @@ def test_five_megabyte_page() -> None:
     assert len(body) >= 4_900_000
     article = extract(body, "https://news.example.com/big.html").article
     assert "结对共建产业园区" in article.text
+
+
+def test_headline_shown_without_h1_loses_unspaced_site_suffix() -> None:
+    html = (
+        "<html><head><title>恩平冷链物流中心动工-五邑 观察网</title></head><body>"
+        '<div class="nav"><a href="/">首页</a> <a href="/jm">江门</a></div>'
+        '<div class="tt">恩平冷链物流中心动工</div><div class="tm">时间：2019年06月18日 09:30</div>'
+        "<div><p>" + "恩平市冷链物流中心今天正式动工建设，项目由蓬江区和江海区共同出资。" * 3 + "</p></div></body></html>"
+    )
+    article = extract(html, "https://news.example.com/a.html").article
+    assert article.title == "恩平冷链物流中心动工"
+    assert article.published == datetime(2019, 6, 18, 9, 30, tzinfo=BEIJING)
+    assert "首页" not in article.text
+
+
+def test_headline_lists_after_the_article_are_dropped() -> None:
+    story = "".join(f"<p>{s}</p>" for s in ZH_SENTENCES[:2]) + "<p>" + "鹤山与开平的合作项目已有十二个落地投产，带动就业两千多人。" * 3 + "</p>"
+    hot = "".join(f'<li><a href="/n/{i}.html">热门新闻标题第{i}条江门协作动态</a> 2019-09-0{i % 9 + 1}</li>' for i in range(12))
+    html = (f"<html><head><title>结对协作</title></head><body><h1>结对协作</h1><div class='content'>{story}</div>"
+            f"<div class='side'><ul>{hot}</ul></div></body></html>")
+    article = extract(html, "https://news.example.com/b.html").article
+    assert "带动就业两千多人" in article.text
+    assert "热门新闻标题" not in article.text
