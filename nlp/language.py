@@ -1,0 +1,134 @@
+"""Language of each paragraph: script evidence first, langdetect (seeded) for Latin text."""
+
+from __future__ import annotations
+
+import re
+import threading
+from dataclasses import dataclass
+from functools import cache
+
+HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ebef]")
+KANA = re.compile(r"[\u3040-\u30ff\u31f0-\u31ff]")
+HANGUL = re.compile(r"[\uac00-\ud7af\u1100-\u11ff\u3130-\u318f]")
+LATIN_WORD = re.compile(r"[A-Za-z\u00c0-\u024f]+(?:['’-][A-Za-z\u00c0-\u024f]+)*")
+OTHER_LETTER = re.compile(r"[\u0400-\u04ff\u0600-\u06ff\u0e00-\u0e7f\u0590-\u05ff\u0900-\u097f]")
+PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
+
+# Words that are English whatever langdetect thinks of a short line.
+ENGLISH_WORDS = frozenset(
+    "the a an of and in on at to for with by from is are was were be been has have had "
+    "will would this that these those it its as or but not which who their our its said "
+    "district city county province signed agreement cooperation fund park".split()
+)
+# A Latin word weighs about as much as two Han characters in a mixed paragraph.
+LATIN_WORD_WEIGHT = 2.0
+
+_lock = threading.Lock()
+
+
+@dataclass(frozen=True)
+class Segment:
+    """One paragraph with its language ("en", "zh", other ISO 639-1 code, or "und")."""
+
+    lang: str
+    text: str
+    script: str | None = None  # "Hans" / "Hant" for Chinese
+
+    def to_json(self) -> dict[str, str | None]:
+        return {"lang": self.lang, "script": self.script, "text": self.text}
+
+
+@cache
+def _converters() -> tuple[object, object]:
+    import opencc
+
+    return opencc.OpenCC("t2s"), opencc.OpenCC("s2t")
+
+
+def to_simplified(text: str) -> str:
+    """Traditional characters mapped to Simplified (OpenCC t2s); other text unchanged."""
+    return _converters()[0].convert(text)  # type: ignore[attr-defined,no-any-return]
+
+
+def chinese_script(text: str) -> str:
+    """"Hant" when the text has more Traditional-only than Simplified-only characters."""
+    t2s, s2t = _converters()
+    as_simplified = t2s.convert(text)  # type: ignore[attr-defined]
+    as_traditional = s2t.convert(text)  # type: ignore[attr-defined]
+    traditional = _changed(text, as_simplified)
+    simplified = _changed(text, as_traditional)
+    return "Hant" if traditional > simplified else "Hans"
+
+
+def _changed(a: str, b: str) -> int:
+    if len(a) == len(b):
+        return sum(1 for x, y in zip(a, b, strict=True) if x != y)
+    return len(set(a) - set(b))
+
+
+def _langdetect(text: str) -> list[tuple[str, float]]:
+    from langdetect import DetectorFactory, detect_langs
+    from langdetect.lang_detect_exception import LangDetectException
+
+    with _lock:  # the seed is process-global; keep detection repeatable across threads
+        DetectorFactory.seed = 0
+        try:
+            return [(r.lang, r.prob) for r in detect_langs(text)]
+        except LangDetectException:
+            return []
+
+
+def detect(text: str) -> tuple[str, str | None]:
+    """(language, script) of one paragraph."""
+    han = len(HAN.findall(text))
+    kana = len(KANA.findall(text))
+    hangul = len(HANGUL.findall(text))
+    words = LATIN_WORD.findall(text)
+    other = len(OTHER_LETTER.findall(text))
+    cjk = han + kana + hangul
+    if cjk == 0 and not words and other == 0:
+        return "und", None
+    if hangul and hangul >= 0.3 * cjk:
+        return "ko", "Kore"
+    if kana and kana >= 0.1 * cjk:
+        return "ja", "Jpan"
+    latin = len(words) * LATIN_WORD_WEIGHT
+    if han and han >= latin and han >= other:
+        return "zh", chinese_script(text)
+    if other > latin:
+        guesses = _langdetect(text)
+        return (guesses[0][0] if guesses else "und"), None
+    return _latin_language(words, text), "Latn"
+
+
+def _latin_language(words: list[str], text: str) -> str:
+    english = sum(1 for w in words if w.lower() in ENGLISH_WORDS)
+    guesses = _langdetect(text)
+    top, prob = guesses[0] if guesses else ("und", 0.0)
+    if top == "en":
+        return "en"
+    # langdetect is unreliable on short lines; English function words are not.
+    if english >= max(1, 0.15 * len(words)):
+        return "en"
+    if prob >= 0.9 and len(words) >= 4:
+        return top
+    return "en" if english or len(words) < 4 else top
+
+
+def segments(text: str) -> list[Segment]:
+    """The text's paragraphs (split on blank lines) in order, each with its language."""
+    out = []
+    for para in PARAGRAPH_BREAK.split(text):
+        para = para.strip()
+        if para:
+            lang, script = detect(para)
+            out.append(Segment(lang, para, script))
+    return out
+
+
+def main_language(parts: list[Segment]) -> str:
+    """The language with the most text; "und" for no text."""
+    weight: dict[str, int] = {}
+    for seg in parts:
+        weight[seg.lang] = weight.get(seg.lang, 0) + len(seg.text)
+    return max(weight, key=lambda k: weight[k]) if weight else "und"

@@ -1,0 +1,80 @@
+"""Paragraph language: script first, langdetect for Latin text, repeatable, Traditional told apart."""
+
+from __future__ import annotations
+
+import pytest
+
+from nlp.language import chinese_script, detect, main_language, segments, to_simplified
+
+CHINESE = [
+    "鹤山开平",  # four characters: langdetect alone says ko or vi on such lines
+    "江门",
+    "新会区",
+    "来源：五邑协作报",
+    "GDP增长5%",
+    "江门市委书记在GBA论坛上发言，强调协调发展。",
+    "鶴山與開平簽署結對合作框架協議",
+    "（记者 李明）",
+    "3300万元",
+]
+ENGLISH = [
+    "Heshan",
+    "Jiangmen",
+    "Photo: Li Jianqun",
+    "By Wang Fang",
+    "Xinhui District (新会区) and Taishan City (台山市) signed a deal.",
+    "The fund totals RMB 33 million.",
+    "Heshan and Kaiping sign pact",
+    "Enping",
+]
+
+
+@pytest.mark.parametrize("text", CHINESE)
+def test_chinese_lines(text: str) -> None:
+    assert detect(text)[0] == "zh"
+
+
+@pytest.mark.parametrize("text", ENGLISH)
+def test_english_lines(text: str) -> None:
+    assert detect(text)[0] == "en"
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("Le maire de Paris a signé un accord de coopération avec la ville voisine.", "fr"),
+        ("Der Bürgermeister hat heute ein Abkommen mit der Nachbarstadt unterzeichnet.", "de"),
+        ("東京都で地域協力の会議が開かれた", "ja"),
+        ("서울에서 지역 협력 회의가 열렸다", "ko"),
+        ("Москва подписала соглашение о сотрудничестве", "ru"),
+        ("2022-05-01 23:43:20", "und"),
+        ("★ ★ ★", "und"),
+    ],
+)
+def test_other_languages_are_kept_and_labelled(text: str, lang: str) -> None:
+    assert detect(text)[0] == lang
+
+
+def test_traditional_and_simplified() -> None:
+    assert chinese_script("鶴山與開平簽署結對合作框架協議") == "Hant"
+    assert chinese_script("鹤山与开平签署结对合作框架协议") == "Hans"
+    assert detect("澳門與橫琴深度合作區攜手發展")[1] == "Hant"
+    assert to_simplified("鶴山與開平簽署結對") == "鹤山与开平签署结对"
+
+
+def test_segments_in_order_and_main_language() -> None:
+    text = (
+        "Heshan and Kaiping signed a pairing agreement on Friday.\n\n"
+        "鹤山市与开平市签署结对合作框架协议。\n\n  \n\n"
+        "The two cities will co-build an industrial park."
+    )
+    parts = segments(text)
+    assert [p.lang for p in parts] == ["en", "zh", "en"]
+    assert parts[1].text == "鹤山市与开平市签署结对合作框架协议。"
+    assert main_language(parts) == "en"
+    assert main_language([]) == "und"
+
+
+def test_detection_is_repeatable() -> None:
+    text = "Kaiping Heshan Xinhui Taishan"
+    assert len({detect(text) for _ in range(20)}) == 1
