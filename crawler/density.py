@@ -14,9 +14,25 @@ from crawler.textclean import normalize_space, title_like
 
 _PUNCT = re.compile(r"[，。！？；：、“”‘’,.!?;:\"'（）()《》]")
 _WS = re.compile(r"\s+")
-_CONTAINERS = frozenset("div article section main td body form span font center blockquote".split())
+_CONTAINERS = frozenset(
+    [
+        "div",
+        "article",
+        "section",
+        "main",
+        "td",
+        "body",
+        "form",
+        "span",
+        "font",
+        "center",
+        "blockquote",
+    ]
+)
 _BONUS = re.compile(r"article|content|post|story|entry|text|body|detail|main", re.I)
-_MALUS = re.compile(r"comment|footer|sidebar|related|recommend|share|nav|menu|ad-|banner|copyright|hot", re.I)
+_MALUS = re.compile(
+    r"comment|footer|sidebar|related|recommend|share|nav|menu|ad-|banner|copyright|hot", re.I
+)
 
 
 @dataclass
@@ -41,10 +57,29 @@ def _count(text: str | None) -> tuple[int, int]:
     return len(squashed), len(_PUNCT.findall(squashed))
 
 
-_LINK_BLOCKS = frozenset("ul ol dl div table tbody tr td section aside nav p span header footer menu".split())
+_LINK_BLOCKS = frozenset(
+    [
+        "ul",
+        "ol",
+        "dl",
+        "div",
+        "table",
+        "tbody",
+        "tr",
+        "td",
+        "section",
+        "aside",
+        "nav",
+        "p",
+        "span",
+        "header",
+        "footer",
+        "menu",
+    ]
+)
 
 
-def analyse(root: HtmlElement) -> tuple[HtmlElement | None, list[HtmlElement]]:
+def analyse(root: HtmlElement) -> tuple[list[HtmlElement], list[HtmlElement]]:
     """(element with the best text density x symbol density x paragraph score, link-dense blocks).
 
     A link-dense block is an outermost list/box whose text is mostly link text (navigation,
@@ -52,7 +87,7 @@ def analyse(root: HtmlElement) -> tuple[HtmlElement | None, list[HtmlElement]]:
     """
     body = root.find("body")
     start = body if body is not None else root
-    stats = self_stats = {}  # type: dict[HtmlElement, _Stats]
+    stats: dict[HtmlElement, _Stats] = {}
     stack: list[_Stats] = []
     link_depth = 0
     best: tuple[float, HtmlElement | None] = (0.0, None)
@@ -82,15 +117,21 @@ def analyse(root: HtmlElement) -> tuple[HtmlElement | None, list[HtmlElement]]:
             link_depth -= 1
             current.link_tags += 1
             current.link_chars = current.chars
-        if tag == "p" or (tag in BLOCK_TAGS and current.chars - current.link_chars >= 10 and current.punct):
+        if tag == "p" or (
+            tag in BLOCK_TAGS and current.chars - current.link_chars >= 10 and current.punct
+        ):
             current.paragraphs += 1 if tag == "p" or not current.paragraphs else 0
         if tag in _CONTAINERS or tag == "p":
-            self_stats[el] = current
+            stats[el] = current
         if tag in _CONTAINERS and current.paragraphs:
             score = _score(current, el)
             if score > best[0]:
                 best = (score, el)
-        if tag in _LINK_BLOCKS and current.link_tags >= 3 and current.link_chars >= 0.6 * current.chars:
+        if (
+            tag in _LINK_BLOCKS
+            and current.link_tags >= 3
+            and current.link_chars >= 0.6 * current.chars
+        ):
             while link_dense and link_dense[-1][1] > depth:
                 link_dense.pop()  # an outer block replaces the inner ones it contains
             link_dense.append((el, depth))
@@ -141,7 +182,9 @@ def _with_siblings(best: HtmlElement, stats: dict[HtmlElement, _Stats]) -> list[
 def main_element(root: HtmlElement) -> HtmlElement | None:
     """The element that most likely holds the article body."""
     region = analyse(root)[0]
-    return region[0] if len(region) == 1 else (region[0].getparent() if region else None)
+    if not region:
+        return None
+    return region[0] if len(region) == 1 else region[0].getparent()
 
 
 def _add_text(stats: _Stats, text: str | None, in_link: bool) -> None:
@@ -162,7 +205,12 @@ def _score(stats: _Stats, el: HtmlElement) -> float:
     mean = sum(densities) / len(densities)
     std = math.sqrt(sum((d - mean) ** 2 for d in densities) / len(densities))
     symbol_density = text / (stats.punct + 1)
-    score = math.log(std + 2) * (stats.density() + 1) * math.log10(stats.paragraphs + 2) * math.log(symbol_density + 2)
+    score = (
+        math.log(std + 2)
+        * (stats.density() + 1)
+        * math.log10(stats.paragraphs + 2)
+        * math.log(symbol_density + 2)
+    )
     score *= (1 - stats.link_chars / max(1, stats.chars)) ** 2
     hint = f"{el.get('class', '')} {el.get('id', '')}"
     if _MALUS.search(hint):
@@ -193,7 +241,9 @@ def element_lines(el: HtmlElement) -> list[str]:
                 parts.append("\n")
             if node is not el and node.tail:
                 parts.append(node.tail)
-    lines = [normalize_space(line) for line in "".join(parts).split("\n") if line and not line.isspace()]
+    lines = [
+        normalize_space(line) for line in "".join(parts).split("\n") if line and not line.isspace()
+    ]
     return [line for line in lines if line]
 
 
@@ -204,9 +254,9 @@ _SENTENCE_END = re.compile(r"[.。!！?？…\"”'’)）]\s*$")
 def _shingles(text: str) -> set[str]:
     if re.search(r"[\u4e00-\u9fff]", text):
         squashed = _WS.sub("", text)
-        return {squashed[i:i + 4] for i in range(max(1, len(squashed) - 3))}
+        return {squashed[i : i + 4] for i in range(max(1, len(squashed) - 3))}
     words = re.findall(r"\w+", text.lower())
-    return {" ".join(words[i:i + 4]) for i in range(max(1, len(words) - 3))}
+    return {" ".join(words[i : i + 4]) for i in range(max(1, len(words) - 3))}
 
 
 def junk_like(paragraph: str) -> bool:
@@ -283,5 +333,8 @@ def combine(main: list[str], region: list[str], links: list[str] | None = None) 
         return _trim_edges(main, links)
     first = inside.index(True)
     last = len(inside) - 1 - inside[::-1].index(True)
-    return [p for i, p in enumerate(main)
-            if first <= i <= last or not (junk_like(p) or _link_dense(p, links))]
+    return [
+        p
+        for i, p in enumerate(main)
+        if first <= i <= last or not (junk_like(p) or _link_dense(p, links))
+    ]

@@ -59,8 +59,8 @@ def declared_charsets(body: bytes, content_type: str | None = None) -> list[str]
         match = _HEADER_CHARSET.search(content_type)
         if match:
             found.append(match.group(1))
-    for match in _META_CHARSET.finditer(body[:8192]):
-        found.append(match.group(1).decode("ascii", "replace"))
+    for meta in _META_CHARSET.finditer(body[:8192]):
+        found.append(meta.group(1).decode("ascii", "replace"))
     codecs_: list[str] = []
     for label in found:
         codec = normalize_codec(label)

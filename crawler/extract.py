@@ -31,7 +31,10 @@ __all__ = ["Page", "decode_html", "extract", "join_pages"]
 logging.getLogger("trafilatura").setLevel(logging.CRITICAL)
 logging.getLogger("htmldate").setLevel(logging.CRITICAL)
 
-_HTML_HINT = re.compile(r"<\s*(?:!doctype|html|head|body|div|p|br|meta|title|span|a|table|article|section|h[1-6])\b", re.I)
+_HTML_HINT = re.compile(
+    r"<\s*(?:!doctype|html|head|body|div|p|br|meta|title|span|a|table|article|section|h[1-6])\b",
+    re.I,
+)
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
 _STRAY_END = re.compile(r"</\s*(?:html|body)\s*>", re.I)
 _NAME = re.compile(r"^(?!.*(?:@|https?:|www\.))(?![a-z]+$)\S.{0,58}$")
@@ -52,7 +55,9 @@ def _to_text(body: bytes | str, url: str, content_type: str | None) -> tuple[str
     else:
         if not body or not body.strip():
             raise ExtractionError(f"empty page, nothing to extract: {url}")
-        if b"\x00" in body[:65536] and not body.startswith((b"\xff\xfe", b"\xfe\xff", b"\xef\xbb\xbf")):
+        if b"\x00" in body[:65536] and not body.startswith(
+            (b"\xff\xfe", b"\xfe\xff", b"\xef\xbb\xbf")
+        ):
             raise ExtractionError(f"binary content (NUL bytes), not a web page: {url}")
         text, encoding = decode_html(body, content_type)
     if not text.strip():
@@ -76,13 +81,16 @@ def _parse(html: str) -> HtmlElement | None:
 
 def _trafilatura_paragraphs(root: HtmlElement, url: str) -> list[str]:
     try:
-        doc = trafilatura.bare_extraction(root, url=url, include_comments=False, with_metadata=False)
+        doc = trafilatura.bare_extraction(
+            root, url=url, include_comments=False, with_metadata=False
+        )
     except Exception:  # noqa: BLE001 - a third-party extractor failing on one page is not our crash
         logging.getLogger(__name__).debug("trafilatura failed on %s", url, exc_info=True)
         return []
-    if doc is None or not doc.text:
+    text = getattr(doc, "text", None)
+    if not isinstance(text, str) or not text:
         return []
-    return [normalize_space(line) for line in doc.text.split("\n") if line.strip()]
+    return [normalize_space(line) for line in text.split("\n") if line.strip()]
 
 
 def _htmldate(root: HtmlElement, url: str) -> str | None:
@@ -117,7 +125,9 @@ def _extract_html(html: str, url: str, encoding: str) -> Page:
     region_elements = analyse(root)[0]
     region = clean_paragraphs([line for el in region_elements for line in element_lines(el)])
     raw = _trafilatura_paragraphs(root, url)
-    paragraphs = _strip_title(combine(clean_paragraphs(raw), _strip_title(region, title), link_texts(root)), title)
+    paragraphs = _strip_title(
+        combine(clean_paragraphs(raw), _strip_title(region, title), link_texts(root)), title
+    )
     text = "\n\n".join(paragraphs)
     if not text.strip():
         raise ExtractionError(f"no article text found on the page: {url}")
@@ -131,15 +141,24 @@ def _extract_html(html: str, url: str, encoding: str) -> Page:
     authors = [a for a in authors if a not in (source, site) and _NAME.match(a)][:10]
     language = meta_.detect_language(root, meta, text)
     chinese = language == "zh"
-    window_date = meta_.visible_date(window) or next(filter(None, map(labelled_date, dropped)), None)
+    window_date = meta_.visible_date(window) or next(
+        filter(None, map(labelled_date, dropped)), None
+    )
     declared = meta_.meta_date(meta, ld)
     if window_date is None and declared is None:
         window_date = next(filter(None, map(labelled_date, lines[:400])), None)
     fallback = None if (window_date or declared) else _htmldate(root, url)
     published = meta_.choose_date(window_date, declared, fallback, chinese)
     article = Article(
-        url=canonical, title=title, text=text, published=published, source=source, authors=authors,
-        language=language, fetched_url=url, encoding=encoding,
+        url=canonical,
+        title=title,
+        text=text,
+        published=published,
+        source=source,
+        authors=authors,
+        language=language,
+        fetched_url=url,
+        encoding=encoding,
     )
     return Page(article=article, next_pages=next_pages)
 
@@ -150,7 +169,7 @@ def _extract_plain(text: str, url: str, encoding: str) -> Page:
     if not nonempty:
         raise ExtractionError(f"no text found in the document: {url}")
     title = nonempty[0]
-    rest = lines[lines.index(title) + 1:] if title in lines else lines[1:]
+    rest = lines[lines.index(title) + 1 :] if title in lines else lines[1:]
     blocks: list[str] = []
     if any(not line for line in rest):
         current: list[str] = []
@@ -158,7 +177,11 @@ def _extract_plain(text: str, url: str, encoding: str) -> Page:
             if line:
                 current.append(line)
             elif current:
-                blocks.append(" ".join(current) if not _HAN_TEXT.search("".join(current)) else "".join(current))
+                blocks.append(
+                    " ".join(current)
+                    if not _HAN_TEXT.search("".join(current))
+                    else "".join(current)
+                )
                 current = []
     else:
         blocks = [line for line in rest if line]
@@ -167,12 +190,21 @@ def _extract_plain(text: str, url: str, encoding: str) -> Page:
     source, authors = meta_.source_and_authors(meta_lines)
     published_naive = next(filter(None, map(labelled_date, meta_lines)), None)
     if published_naive is None:
-        published_naive = next(filter(None, (parse_date(b) for b in meta_lines if find_source(b))), None)
+        published_naive = next(
+            filter(None, (parse_date(b) for b in meta_lines if find_source(b))), None
+        )
     language = meta_.detect_language(None, {}, text)
     published = meta_.choose_date(published_naive, None, None, language == "zh")
     article = Article(
-        url=url, title=title, text="\n\n".join(paragraphs), published=published, source=source,
-        authors=authors, language=language, fetched_url=url, encoding=encoding,
+        url=url,
+        title=title,
+        text="\n\n".join(paragraphs),
+        published=published,
+        source=source,
+        authors=authors,
+        language=language,
+        fetched_url=url,
+        encoding=encoding,
     )
     if not article.text and not title:
         raise ExtractionError(f"no text found in the document: {url}")
@@ -193,13 +225,22 @@ def extract(body: bytes | str, url: str, content_type: str | None = None) -> Pag
     'Hi'
     """
     text, encoding = _to_text(body, url, content_type)
-    is_plain = (content_type or "").lower().startswith("text/plain") or not _HTML_HINT.search(text[:20000])
+    is_plain = (content_type or "").lower().startswith("text/plain") or not _HTML_HINT.search(
+        text[:20000]
+    )
     try:
         if is_plain:
             return _extract_plain(text, url, encoding)
         return _extract_html(text, url, encoding)
     except ExtractionError:
         raise
-    except (ValueError, TypeError, AttributeError, IndexError, KeyError, RecursionError,
-            etree.LxmlError) as err:
+    except (
+        ValueError,
+        TypeError,
+        AttributeError,
+        IndexError,
+        KeyError,
+        RecursionError,
+        etree.LxmlError,
+    ) as err:
         raise ExtractionError(f"could not extract an article from {url}: {err}") from err

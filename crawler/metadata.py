@@ -1,10 +1,10 @@
-"""Page metadata from an lxml tree: meta tags, visible lines, title, date, language, canonical URL."""
+"""Page metadata from an lxml tree: meta tags, visible lines, title, date, language, canonical."""
 
 from __future__ import annotations
 
 import json
 import re
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 from lxml import etree
@@ -23,11 +23,52 @@ from crawler.textclean import (
 )
 
 BLOCK_TAGS = frozenset(
-    "address article aside blockquote br center dd details dialog div dl dt fieldset figcaption figure "
-    "footer form h1 h2 h3 h4 h5 h6 header hr li main nav ol p pre section summary table td th tr ul "
-    "title option".split()
+    [
+        "address",
+        "article",
+        "aside",
+        "blockquote",
+        "br",
+        "center",
+        "dd",
+        "details",
+        "dialog",
+        "div",
+        "dl",
+        "dt",
+        "fieldset",
+        "figcaption",
+        "figure",
+        "footer",
+        "form",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "header",
+        "hr",
+        "li",
+        "main",
+        "nav",
+        "ol",
+        "p",
+        "pre",
+        "section",
+        "summary",
+        "table",
+        "td",
+        "th",
+        "tr",
+        "ul",
+        "title",
+        "option",
+    ]
 )
-SKIP_TAGS = frozenset("script style noscript template svg head select textarea iframe".split())
+SKIP_TAGS = frozenset(
+    ["script", "style", "noscript", "template", "svg", "head", "select", "textarea", "iframe"]
+)
 _DATE_META = re.compile(
     r"^(?:article:published_time|og:published_time|og:release_date|published_time|publishdate|publish_date|"
     r"pubdate|pubtime|publishtime|publish-date|datepublished|date|dc\.date|dc\.date\.issued|"
@@ -45,7 +86,12 @@ def meta_tags(root: HtmlElement) -> dict[str, str]:
     """Lower-cased name/property/itemprop -> first non-empty content."""
     found: dict[str, str] = {}
     for meta in root.iter("meta"):
-        key = meta.get("property") or meta.get("name") or meta.get("itemprop") or meta.get("http-equiv")
+        key = (
+            meta.get("property")
+            or meta.get("name")
+            or meta.get("itemprop")
+            or meta.get("http-equiv")
+        )
         value = meta.get("content")
         if key and value and value.strip():
             found.setdefault(key.strip().lower(), value.strip())
@@ -98,7 +144,9 @@ def visible_lines(root: HtmlElement, limit: int = 4000) -> list[str]:
                 parts.append(el.tail)
         if len(parts) > limit * 8:
             break
-    lines = [normalize_space(line) for line in "".join(parts).split("\n") if line and not line.isspace()]
+    lines = [
+        normalize_space(line) for line in "".join(parts).split("\n") if line and not line.isspace()
+    ]
     return [line for line in lines if line][:limit]
 
 
@@ -110,14 +158,19 @@ def strip_tracking(url: str) -> str:
     parts = urlsplit(url)
     if not parts.query:
         return url
-    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _TRACKING.match(k)]
+    query = [
+        (k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _TRACKING.match(k)
+    ]
     return urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(query), parts.fragment))
 
 
 def canonical_url(root: HtmlElement, url: str, meta: dict[str, str]) -> str:
     """The page's declared canonical http(s) URL, else the URL it was fetched from."""
-    candidates = [link.get("href") for link in root.iter("link")
-                  if "canonical" in (link.get("rel") or "").lower().split()]
+    candidates = [
+        link.get("href")
+        for link in root.iter("link")
+        if "canonical" in (link.get("rel") or "").lower().split()
+    ]
     candidates.append(meta.get("og:url"))
     for href in candidates:
         if not href or not href.strip():
@@ -137,14 +190,21 @@ def _same(a: str, b: str) -> bool:
     return bool(a) and squash(a) == squash(b)
 
 
-def choose_title(root: HtmlElement, meta: dict[str, str], site: str | None, lines: list[str] | None = None) -> str:
-    """The headline as shown: an h1 (or a visible line) the <title>/og:title begins with, else the title minus site suffix."""
+def choose_title(
+    root: HtmlElement, meta: dict[str, str], site: str | None, lines: list[str] | None = None
+) -> str:
+    """The headline as shown: an h1 or visible line the <title>/og:title confirms.
+
+    Falls back to the <title> without its site-name part.
+    """
     page_title = clean_title(root.findtext(".//title"))
     og_title = clean_title(meta.get("og:title") or meta.get("twitter:title"))
     references = [t for t in (page_title, og_title) if t]
     site_names = {s for s in (site, meta.get("application-name")) if s}
     headings = [clean_title(h.text_content()) for h in root.iter("h1", "h2")][:12]
-    headings = [h for h in headings if 2 <= len(h) <= 300 and not any(_same(h, s) for s in site_names)]
+    headings = [
+        h for h in headings if 2 <= len(h) <= 300 and not any(_same(h, s) for s in site_names)
+    ]
     squash = lambda s: re.sub(r"[\W_]+", "", s).lower()  # noqa: E731
     for heading in headings:
         key = squash(heading)
@@ -155,7 +215,11 @@ def choose_title(root: HtmlElement, meta: dict[str, str], site: str | None, line
             ref_key = squash(ref)
             if _same(heading, ref) or (parts and _same(heading, parts[0])):
                 return heading
-            if len(key) >= 6 and ref_key.startswith(key) and not any(_same(heading, p) for p in parts[1:]):
+            if (
+                len(key) >= 6
+                and ref_key.startswith(key)
+                and not any(_same(heading, p) for p in parts[1:])
+            ):
                 return heading
             if parts and len(squash(parts[0])) >= 6 and key.startswith(squash(parts[0])):
                 return heading
@@ -188,7 +252,9 @@ def _shown_prefix(lines: list[str], references: list[str], site_names: set[str])
     does not count.
     """
     refs = [clean_title(ref) for ref in references]
-    parts = {p for ref in refs for p in title_parts(ref) if not any(_same(p, s) for s in site_names)}
+    parts = {
+        p for ref in refs for p in title_parts(ref) if not any(_same(p, s) for s in site_names)
+    }
     longest = max((len(p) for p in parts), default=0)
     parts = {p for p in parts if len(p) >= 0.5 * longest}
     best = ""
@@ -198,7 +264,9 @@ def _shown_prefix(lines: list[str], references: list[str], site_names: set[str])
         shown = clean_title(line)
         if len(re.sub(r"[\W_]+", "", shown)) < 5:
             continue
-        if shown in parts or any(ref.startswith(shown) and _ends_at_separator(shown, ref[len(shown):]) for ref in refs):
+        if shown in parts or any(
+            ref.startswith(shown) and _ends_at_separator(shown, ref[len(shown) :]) for ref in refs
+        ):
             best = shown
     return best
 
@@ -206,7 +274,7 @@ def _shown_prefix(lines: list[str], references: list[str], site_names: set[str])
 def _aware(value: datetime, chinese: bool) -> datetime:
     if value.tzinfo is not None:
         return value
-    return value.replace(tzinfo=BEIJING if chinese else timezone.utc)
+    return value.replace(tzinfo=BEIJING if chinese else UTC)
 
 
 def _parse_iso(value: str) -> datetime | None:
@@ -225,9 +293,9 @@ def meta_date(meta: dict[str, str], ld: list[dict]) -> datetime | None:
             if parsed:
                 return parsed
     for obj in ld:
-        value = obj.get("datePublished") or obj.get("dateCreated")
-        if isinstance(value, str):
-            parsed = _parse_iso(value)
+        stamp = obj.get("datePublished") or obj.get("dateCreated")
+        if isinstance(stamp, str):
+            parsed = _parse_iso(stamp)
             if parsed:
                 return parsed
     return None
@@ -240,7 +308,7 @@ def header_window(lines: list[str], title: str, before: int = 4, after: int = 14
     if key:
         for index, line in enumerate(lines):
             if squash(line) == key:
-                return lines[max(0, index - before):index + after]
+                return lines[max(0, index - before) : index + after]
     return []
 
 
@@ -258,13 +326,18 @@ def visible_date(window: list[str]) -> datetime | None:
     return None
 
 
-def choose_date(window_date: datetime | None, declared: datetime | None, fallback: str | None,
-                chinese: bool) -> datetime | None:
-    """Visible header date first (richest when it agrees with metadata), then metadata, then htmldate."""
+def choose_date(
+    window_date: datetime | None, declared: datetime | None, fallback: str | None, chinese: bool
+) -> datetime | None:
+    """Header date first (metadata's if same day and richer), then metadata, then htmldate."""
     if window_date is not None:
-        if declared is not None and declared.date() == window_date.date() and declared.tzinfo:
-            if declared.hour or declared.minute or not (window_date.hour or window_date.minute):
-                return declared
+        if (
+            declared is not None
+            and declared.tzinfo
+            and declared.date() == window_date.date()
+            and (declared.hour or declared.minute or not (window_date.hour or window_date.minute))
+        ):
+            return declared
         return _aware(window_date, chinese)
     if declared is not None:
         return _aware(declared, chinese)
@@ -291,10 +364,19 @@ def source_and_authors(lines: list[str]) -> tuple[str | None, list[str]]:
 def meta_authors(meta: dict[str, str], ld: list[dict]) -> list[str]:
     """Author names from meta author/article:author and JSON-LD author objects."""
     names: list[str] = []
-    for key in ("author", "article:author", "byl", "dc.creator", "parsely-author", "sailthru.author"):
+    for key in (
+        "author",
+        "article:author",
+        "byl",
+        "dc.creator",
+        "parsely-author",
+        "sailthru.author",
+    ):
         value = meta.get(key)
         if value and not value.startswith("http"):
-            names.extend(re.split(r"\s*(?:[,;，、]|\band\b)\s*", re.sub(r"^(?:By|作者[:：])\s*", "", value)))
+            names.extend(
+                re.split(r"\s*(?:[,;，、]|\band\b)\s*", re.sub(r"^(?:By|作者[:：])\s*", "", value))
+            )
     for obj in ld:
         author = obj.get("author")
         for item in author if isinstance(author, list) else [author]:
@@ -305,7 +387,7 @@ def meta_authors(meta: dict[str, str], ld: list[dict]) -> list[str]:
 
 
 def detect_language(root: HtmlElement | None, meta: dict[str, str], text: str) -> str | None:
-    """Script of the text when telling (Han -> zh, kana -> ja, hangul -> ko), else the declared lang."""
+    """Script of the text when telling (Han zh, kana ja, hangul ko), else the declared language."""
     sample = text[:4000]
     han, kana, hangul = (len(rx.findall(sample)) for rx in (_HAN, _KANA, _HANGUL))
     latin = len(_LATIN.findall(sample))
@@ -318,7 +400,9 @@ def detect_language(root: HtmlElement | None, meta: dict[str, str], text: str) -
     declared = None
     if root is not None:
         declared = root.get("lang") or root.get("xml:lang")
-    declared = declared or meta.get("content-language") or meta.get("og:locale") or meta.get("language")
+    declared = (
+        declared or meta.get("content-language") or meta.get("og:locale") or meta.get("language")
+    )
     if declared:
         code = re.split(r"[-_,;\s]", declared.strip().lower())[0]
         if code.isalpha() and 2 <= len(code) <= 3 and code != "zh":

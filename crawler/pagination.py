@@ -10,10 +10,14 @@ from lxml.html import HtmlElement
 
 from coopwatch.article import Article
 
-_NEXT_TEXT = re.compile(r"^\s*(?:下一页|下页|下一頁|下頁|后页|Next(?:\s+page)?|Next\s*[›»>]|[›»]|>)\s*[›»>]*\s*$", re.I)
+_NEXT_TEXT = re.compile(
+    r"^\s*(?:下一页|下页|下一頁|下頁|后页|Next(?:\s+page)?|Next\s*[›»>]|[›»]|>)\s*[›»>]*\s*$", re.I
+)
 _PAGE_SUFFIX = re.compile(r"(?P<stem>.+?)[_-](?P<num>\d{1,3})(?P<ext>\.[A-Za-z]{2,5})?$")
 _PAGE_PARAMS = ("page", "p", "pg", "pn", "pageno", "pagenum", "page_no", "currentpage")
-_LISTING = re.compile(r"^(?:index|list|default|category|tag|tags|archive|node|search)(?:[_-]|$)", re.I)
+_LISTING = re.compile(
+    r"^(?:index|list|default|category|tag|tags|archive|node|search)(?:[_-]|$)", re.I
+)
 
 
 def _page_key(url: str) -> tuple[str, int] | None:
@@ -39,7 +43,15 @@ def _page_key(url: str) -> tuple[str, int] | None:
             number = int(match.group("num"))
     if not name or _LISTING.match(name):
         return None
-    identity = urlunsplit((parts.scheme, parts.netloc.lower(), f"{folder}/{name}", urlencode(sorted(query.items())), ""))
+    identity = urlunsplit(
+        (
+            parts.scheme,
+            parts.netloc.lower(),
+            f"{folder}/{name}",
+            urlencode(sorted(query.items())),
+            "",
+        )
+    )
     return identity, number
 
 

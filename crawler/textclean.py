@@ -1,4 +1,4 @@
-"""Line rules for news pages: metadata lines (来源/时间/作者), captions, editor notes and other non-article text."""
+"""Line rules for news pages: metadata lines (来源/时间/作者), captions, other non-text."""
 
 from __future__ import annotations
 
@@ -20,10 +20,15 @@ _DATE_EN = re.compile(
     r"((?:19|20)\d{2})\b",
     re.I,
 )
-_MONTHS = {m: i for i, m in enumerate(
-    ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], 1)}
+_MONTHS = {
+    m: i
+    for i, m in enumerate(
+        ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], 1
+    )
+}
 _TIME_LABEL = re.compile(
-    r"(?:发布|发表|更新|出版|刊发|上传|录入)?(?:时间|日期)" + _SEP
+    r"(?:发布|发表|更新|出版|刊发|上传|录入)?(?:时间|日期)"
+    + _SEP
     + r"|(?:Published|Posted|Updated|Date)\s*(?:on|at)?\s*:?\s*",
     re.I,
 )
@@ -37,11 +42,11 @@ def parse_date(text: str) -> datetime | None:
             return datetime(year, month, day, hour or 0, minute or 0, second or 0)  # type: ignore[arg-type]
         except ValueError:
             continue
-    match = _DATE_EN.search(text)
-    if match and (match.group(1) or match.group(3)):
-        day = int(match.group(1) or match.group(3))
+    english = _DATE_EN.search(text)
+    if english and (english.group(1) or english.group(3)):
+        day = int(english.group(1) or english.group(3))
         try:
-            return datetime(int(match.group(4)), _MONTHS[match.group(2).lower()[:3]], day)
+            return datetime(int(english.group(4)), _MONTHS[english.group(2).lower()[:3]], day)
         except ValueError:
             return None
     return None
@@ -54,7 +59,7 @@ def labelled_date(line: str) -> datetime | None:
     match = _TIME_LABEL.search(line)
     if not match:
         return None
-    return parse_date(line[match.end():match.end() + 60])
+    return parse_date(line[match.end() : match.end() + 60])
 
 
 def is_dateline(line: str) -> bool:
@@ -67,16 +72,27 @@ def is_dateline(line: str) -> bool:
 
 
 # --- source and authors ----------------------------------------------------------------
-_SOURCE = re.compile(r"(?:^|[\s|｜(（\[【])(?:本文|文章|新闻|信息|资料)?(?:来源|稿源|出处|来自)" + _SEP
-                     + r"([^\s|｜,，;；()（）\[\]【】]{2,30})")
+_SOURCE = re.compile(
+    r"(?:^|[\s|｜(（\[【])(?:本文|文章|新闻|信息|资料)?(?:来源|稿源|出处|来自)"
+    + _SEP
+    + r"([^\s|｜,，;；()（）\[\]【】]{2,30})"
+)
 _SOURCE_EN = re.compile(r"^\s*Source\s*:\s*([A-Z][\w .&'-]{1,60}?)\s*$")
-_AUTHOR = re.compile(r"(?:作者|撰文|撰稿|执笔|文" + r"(?=\s*[/／]))\s*[:：/／]\s*"
-                     r"([\u4e00-\u9fff·A-Za-z]{2,12}(?:[\s、，,]+[\u4e00-\u9fff·]{2,4}){0,3})")
-_REPORTER = re.compile(r"(?:记者|通讯员)\s*[:：]?\s*((?:[\u4e00-\u9fff·]{2,4}(?:[\s、，,]+|(?=[）)\s]|$))){1,4})")
-_BY = re.compile(r"^\s*(?:By|Written by|Words by)\s+([A-Z][\w.'-]+(?:\s+[A-Z][\w.'-]+){0,3}"
-                 r"(?:\s*(?:,|and|&)\s*[A-Z][\w.'-]+(?:\s+[A-Z][\w.'-]+){0,3})*)\s*$")
-_META_FIELD = re.compile(r"(?:来源|稿源|出处|作者|记者|编辑|责任编辑|时间|日期|发布|浏览|阅读|点击|字号|分享)"
-                         r"\S*?\s*[:：]?\s*\S*")
+_AUTHOR = re.compile(
+    r"(?:作者|撰文|撰稿|执笔|文" + r"(?=\s*[/／]))\s*[:：/／]\s*"
+    r"([\u4e00-\u9fff·A-Za-z]{2,12}(?:[\s、，,]+[\u4e00-\u9fff·]{2,4}){0,3})"
+)
+_REPORTER = re.compile(
+    r"(?:记者|通讯员)\s*[:：]?\s*((?:[\u4e00-\u9fff·]{2,4}(?:[\s、，,]+|(?=[）)\s]|$))){1,4})"
+)
+_BY = re.compile(
+    r"^\s*(?:By|Written by|Words by)\s+([A-Z][\w.'-]+(?:\s+[A-Z][\w.'-]+){0,3}"
+    r"(?:\s*(?:,|and|&)\s*[A-Z][\w.'-]+(?:\s+[A-Z][\w.'-]+){0,3})*)\s*$"
+)
+_META_FIELD = re.compile(
+    r"(?:来源|稿源|出处|作者|记者|编辑|责任编辑|时间|日期|发布|浏览|阅读|点击|字号|分享)"
+    r"\S*?\s*[:：]?\s*\S*"
+)
 _NOT_NAME = re.compile(r"(报道|表示|获悉|介绍|了解|发布|日电|日讯|摄影|整合|综合|来源|编辑)")
 
 
@@ -115,33 +131,59 @@ def find_authors(line: str) -> list[str]:
 
 
 # --- lines that are not article text -----------------------------------------------------
-_EDITOR = re.compile(r"^[\s(（\[【]*(?:责任编辑|责编|编辑|校对|审核|审校|审稿|监制|主编|美编|值班编辑|编审|终审|"
-                     r"初审|复审|一审|二审|三审|制作|策划|统筹|Editor|Edited by)\s*[:：/]", re.I)
-_META_LINE = re.compile(r"^[\s(（\[【]*(?:本文|文章|新闻|信息|资料|图片|视频)?(?:来源|稿源|出处|作者|撰文|撰稿|执笔|采写|"
-                        r"原标题|原题|发布时间|发布日期|发表时间|更新时间|时间|日期|發佈時間|發布時間|時間|日期)" + _SEP
-                        + r"|^\s*(?:Published|Posted|Updated|Last updated|First published)\b\s*(?:on|at)?\s*:?\s*"
-                        r"(?=.{0,20}\d)", re.I)
-_CAPTION = re.compile(r"^\s*(?:[△▲▼▽◆]|图\s*[:：/／]|图片\s*[:：]|资料图|[(（]?图(?:片)?(?:源|来源|为|据)|"
-                      r"摄影\s*[:：]|(?:Photo|Image|Picture)s?(?:\s*(?:by|credit))?\s*:|"
-                      r"\(?(?:Photo|Image|Picture)\s+(?:by|courtesy)\b|点击(?:看|查看)?(?:清晰)?大图|点击图片)", re.I)
-_BY_CAPTION = re.compile(r"\b(?:by|photo:?|credit:?)\s+[A-Z][\w.'-]+(?:\s+[A-Z][\w.'-]+){0,3}\)?\s*$")
-_WIDGET = re.compile(r"^\s*(?:分享到|分享至|分享|转发|收藏|点赞|打印|关闭窗口|打印本页|返回顶部|微信扫一扫|扫一扫|扫描二维码|"
-                     r"【?字号|Share(?: this| on| via)?|Tweet|Email|Print|Follow us|Sign up|Subscribe|"
-                     r"Advertisement|ADVERTISEMENT)\b\s*[:：]?", re.I)
-_COPYRIGHT = re.compile(r"^[\s【\[(（]*(?:Copyright|©|\(c\)\s*\d{4}|版权所有|版权声明|免责声明|All rights reserved)|"
-                        r"未经.{0,20}(?:授权|许可|同意).{0,20}(?:转载|使用|复制)|"
-                        r"(?:转载|转发)请注明|本(?:文|站|网).{0,12}(?:版权|不代表)", re.I)
-_RELATED_HEADER = re.compile(r"^\s*[【\[]?(?:相关阅读|延伸阅读|相关新闻|相关文章|相关报道|相关链接|推荐阅读|热点推荐|"
-                             r"更多精彩|热门推荐|猜你喜欢|往期回顾|此前报道|推荐新闻|相关推荐|热点新闻|"
-                             r"Related(?: articles| stories| news| coverage| content| posts| links| reading)?|"
-                             r"Read more|Read also|See also|More from|More stories|More on this|You may also like|"
-                             r"You might also like|Recommended(?: for you| stories| reading)?)[\]】]?\s*[:：>»›]*\s*$", re.I)
-_COMMENT_HEADER = re.compile(r"^\s*[【\[]?(?:网友评论|评论|发表评论|全部评论|热门评论|最新评论|评论区|我要评论|"
-                             r"Comments?|Leave a (?:reply|comment)|\d+\s+(?:comments?|条评论)|Join the discussion)"
-                             r"[\]】]?\s*[:：>»›(（\d)）]*\s*$", re.I)
+_EDITOR = re.compile(
+    r"^[\s(（\[【]*(?:责任编辑|责编|编辑|校对|审核|审校|审稿|监制|主编|美编|值班编辑|编审|终审|"
+    r"初审|复审|一审|二审|三审|制作|策划|统筹|Editor|Edited by)\s*[:：/]",
+    re.I,
+)
+_META_LINE = re.compile(
+    r"^[\s(（\[【]*(?:本文|文章|新闻|信息|资料|图片|视频)?(?:来源|稿源|出处|作者|撰文|撰稿|执笔|采写|"
+    r"原标题|原题|发布时间|发布日期|发表时间|更新时间|时间|日期|發佈時間|發布時間|時間|日期)"
+    + _SEP
+    + r"|^\s*(?:Published|Posted|Updated|Last updated|First published)\b\s*(?:on|at)?\s*:?\s*"
+    r"(?=.{0,20}\d)",
+    re.I,
+)
+_CAPTION = re.compile(
+    r"^\s*(?:[△▲▼▽◆]|图\s*[:：/／]|图片\s*[:：]|资料图|[(（]?图(?:片)?(?:源|来源|为|据)|"
+    r"摄影\s*[:：]|(?:Photo|Image|Picture)s?(?:\s*(?:by|credit))?\s*:|"
+    r"\(?(?:Photo|Image|Picture)\s+(?:by|courtesy)\b|点击(?:看|查看)?(?:清晰)?大图|点击图片)",
+    re.I,
+)
+_BY_CAPTION = re.compile(
+    r"\b(?:by|photo:?|credit:?)\s+[A-Z][\w.'-]+(?:\s+[A-Z][\w.'-]+){0,3}\)?\s*$"
+)
+_WIDGET = re.compile(
+    r"^\s*(?:分享到|分享至|分享|转发|收藏|点赞|打印|关闭窗口|打印本页|返回顶部|微信扫一扫|扫一扫|扫描二维码|"
+    r"【?字号|Share(?: this| on| via)?|Tweet|Email|Print|Follow us|Sign up|Subscribe|"
+    r"Advertisement|ADVERTISEMENT)\b\s*[:：]?",
+    re.I,
+)
+_COPYRIGHT = re.compile(
+    r"^[\s【\[(（]*(?:Copyright|©|\(c\)\s*\d{4}|版权所有|版权声明|免责声明|All rights reserved)|"
+    r"未经.{0,20}(?:授权|许可|同意).{0,20}(?:转载|使用|复制)|"
+    r"(?:转载|转发)请注明|本(?:文|站|网).{0,12}(?:版权|不代表)",
+    re.I,
+)
+_RELATED_HEADER = re.compile(
+    r"^\s*[【\[]?(?:相关阅读|延伸阅读|相关新闻|相关文章|相关报道|相关链接|推荐阅读|热点推荐|"
+    r"更多精彩|热门推荐|猜你喜欢|往期回顾|此前报道|推荐新闻|相关推荐|热点新闻|"
+    r"Related(?: articles| stories| news| coverage| content| posts| links| reading)?|"
+    r"Read more|Read also|See also|More from|More stories|More on this|You may also like|"
+    r"You might also like|Recommended(?: for you| stories| reading)?)[\]】]?\s*[:：>»›]*\s*$",
+    re.I,
+)
+_COMMENT_HEADER = re.compile(
+    r"^\s*[【\[]?(?:网友评论|评论|发表评论|全部评论|热门评论|最新评论|评论区|我要评论|"
+    r"Comments?|Leave a (?:reply|comment)|\d+\s+(?:comments?|条评论)|Join the discussion)"
+    r"[\]】]?\s*[:：>»›(（\d)）]*\s*$",
+    re.I,
+)
 _SENTENCE_END = re.compile(r"[.。!！?？…\"”'’)）]\s*$")
-_TRAILING_TAG = re.compile(r"\s*(?:[(（](?:完|文/图[^)）]*|[\u4e00-\u9fff]{2,4}|记者[^)）]{2,20}|"
-                           r"责任编辑[^)）]*|编辑[^)）]*|来源[^)）]*|本文来自[^)）]*)[)）])\s*$")
+_TRAILING_TAG = re.compile(
+    r"\s*(?:[(（](?:完|文/图[^)）]*|[\u4e00-\u9fff]{2,4}|记者[^)）]{2,20}|"
+    r"责任编辑[^)）]*|编辑[^)）]*|来源[^)）]*|本文来自[^)）]*)[)）])\s*$"
+)
 
 
 def is_caption(line: str, after_image: bool = False) -> bool:
@@ -164,7 +206,11 @@ def is_boilerplate_line(line: str) -> bool:
         return True
     if is_caption(stripped):
         return True
-    if len(stripped) <= 60 and is_dateline(stripped) and (_META_FIELD.search(stripped) or len(stripped) < 30):
+    if (
+        len(stripped) <= 60
+        and is_dateline(stripped)
+        and (_META_FIELD.search(stripped) or len(stripped) < 30)
+    ):
         return True
     return bool(_BY.match(stripped))
 
@@ -200,7 +246,9 @@ def clean_paragraphs(paragraphs: list[str]) -> list[str]:
         if skipping and title_like(line.lstrip("-•* ")):
             continue
         skipping = False
-        if is_boilerplate_line(line.lstrip("-•* ") if line.startswith(("- ", "• ", "* ")) else line):
+        if is_boilerplate_line(
+            line.lstrip("-•* ") if line.startswith(("- ", "• ", "* ")) else line
+        ):
             continue
         kept.append(line)
     kept = _drop_container_dumps(kept)
@@ -223,8 +271,10 @@ def _drop_container_dumps(paragraphs: list[str]) -> list[str]:
         return paragraphs
     keys = [_squash(p) for p in paragraphs]
     kept = []
-    for index, (para, key) in enumerate(zip(paragraphs, keys)):
-        inside = [k for j, k in enumerate(keys) if j != index and len(k) >= 8 and k != key and k in key]
+    for index, (para, key) in enumerate(zip(paragraphs, keys, strict=True)):
+        inside = [
+            k for j, k in enumerate(keys) if j != index and len(k) >= 8 and k != key and k in key
+        ]
         if len(inside) >= 2 and sum(map(len, inside)) >= 0.6 * len(key):
             continue
         kept.append(para)
@@ -242,7 +292,7 @@ def title_parts(title: str) -> list[str]:
 
 
 def clean_title(text: str | None) -> str:
-    """A headline with layout whitespace removed (line breaks and ideographic spaces between Han)."""
+    """A headline without layout whitespace (line breaks, ideographic spaces between Han)."""
     return normalize_space(_CJK_GAP.sub("", text or ""))
 
 

@@ -1,4 +1,4 @@
-"""Extraction from fixture pages: main text kept, boilerplate dropped, metadata and encodings right."""
+"""Extraction from fixture pages: text kept, boilerplate dropped, metadata and encodings right."""
 
 from __future__ import annotations
 
@@ -22,25 +22,59 @@ ZH_SENTENCES = [
     "“结对不是一次性的捐助，而是把园区、技术和人才真正连在一起。”",
     "形成全市“强弱联动”的协作格局",
 ]
-ZH_BOILERPLATE = ["来源", "国际日报", "责任编辑", "王芳", "网友评论", "希望协作基金", "台山阿伯", "相关阅读",
-                  "鹤山开平共建产业转移园", "版权所有", "未经书面授权", "△", "签约现场", "首页", "粤ICP备"]
+ZH_BOILERPLATE = [
+    "来源",
+    "国际日报",
+    "责任编辑",
+    "王芳",
+    "网友评论",
+    "希望协作基金",
+    "台山阿伯",
+    "相关阅读",
+    "鹤山开平共建产业转移园",
+    "版权所有",
+    "未经书面授权",
+    "△",
+    "签约现场",
+    "首页",
+    "粤ICP备",
+]
 
 
 def page(name: str, url: str | None = None, content_type: str | None = None) -> Page:
-    return extract((PAGES / name).read_bytes(), url or f"https://news.example.com/2022/0501/{name}", content_type)
+    return extract(
+        (PAGES / name).read_bytes(),
+        url or f"https://news.example.com/2022/0501/{name}",
+        content_type,
+    )
 
 
 def test_english_news_page_keeps_story_and_drops_boilerplate() -> None:
     article = page("en_news.html").article
     assert article.title == "Xinhui and Taishan sign district pairing pact"
-    assert article.paragraphs[0].startswith("Officials from Xinhui District and Taishan City signed")
+    assert article.paragraphs[0].startswith(
+        "Officials from Xinhui District and Taishan City signed"
+    )
     assert "Heshan will pair with Kaiping" in article.text
     assert "RMB 33 million" in article.text
     assert '"We are not sending money and walking away," said Liang Qiao' in article.text
     assert article.paragraphs[-1].startswith("Business owners in Taishan welcomed the move")
-    for boilerplate in ["Night view", "Chen Ming", "Related", "Enping bets on", "Share", "Tweet", "Copyright",
-                        "All rights reserved", "Most read", "Typhoon", "About us", "Opinion", "By Helen Zhou",
-                        "Published:"]:
+    for boilerplate in [
+        "Night view",
+        "Chen Ming",
+        "Related",
+        "Enping bets on",
+        "Share",
+        "Tweet",
+        "Copyright",
+        "All rights reserved",
+        "Most read",
+        "Typhoon",
+        "About us",
+        "Opinion",
+        "By Helen Zhou",
+        "Published:",
+    ]:
         assert boilerplate not in article.text, boilerplate
     assert article.published == datetime(2023, 3, 14, 9, 30, tzinfo=BEIJING)
     assert article.source == "Jiangmen Daily"
@@ -67,7 +101,8 @@ def test_chinese_page_metadata_lines_are_metadata_not_text() -> None:
 
 
 @pytest.mark.parametrize(
-    "name", ["zh_news_gbk_nocharset.html", "zh_news_gbk_says_utf8.html", "zh_news_gbk_says_latin1.html"]
+    "name",
+    ["zh_news_gbk_nocharset.html", "zh_news_gbk_says_utf8.html", "zh_news_gbk_says_latin1.html"],
 )
 def test_gbk_pages_decode_whatever_they_declare(name: str) -> None:
     reference = page("zh_news.html").article
@@ -98,7 +133,10 @@ def test_big5_page() -> None:
 
 
 def test_utf8_bytes_win_over_a_wrong_legacy_declaration() -> None:
-    raw = '<html><head><meta charset="gb2312"><title>棱镜</title></head><body><p>江门协作基金</p></body></html>'
+    raw = (
+        '<html><head><meta charset="gb2312"><title>棱镜</title></head>'
+        "<body><p>江门协作基金</p></body></html>"
+    )
     text, encoding = decode_html(raw.encode("utf-8"))
     assert (encoding, "江门协作基金" in text) == ("utf-8", True)
 
@@ -128,12 +166,17 @@ def test_two_page_article_is_found_and_joined() -> None:
 
 def test_query_string_pages_and_listing_links() -> None:
     html = (
-        "<html><body><h1>恩平冷链物流中心动工</h1><p>" + "恩平市冷链物流中心今天正式动工建设。" * 5 + "</p>"
+        "<html><body><h1>恩平冷链物流中心动工</h1><p>"
+        + "恩平市冷链物流中心今天正式动工建设。" * 5
+        + "</p>"
         '<a href="/news/view?id=7&page=2">2</a> <a href="/news/view?id=7&page=3">3</a>'
         '<a href="/news/view?id=8">下一篇</a> <a href="/list_2.html">下一页</a></body></html>'
     )
     found = extract(html, "https://news.example.com/news/view?id=7").next_pages
-    assert found == ["https://news.example.com/news/view?id=7&page=2", "https://news.example.com/news/view?id=7&page=3"]
+    assert found == [
+        "https://news.example.com/news/view?id=7&page=2",
+        "https://news.example.com/news/view?id=7&page=3",
+    ]
 
 
 def test_broken_html_still_yields_the_article() -> None:
@@ -184,11 +227,14 @@ def test_labelled_date_needs_a_label() -> None:
     ],
 )
 def test_title_loses_site_suffix(title: str, expected: str) -> None:
-    html = f"<html><head><title>{title}</title></head><body><p>{'恩平冷链物流中心动工。' * 10}</p></body></html>"
+    text = "恩平冷链物流中心动工。" * 10
+    html = f"<html><head><title>{title}</title></head><body><p>{text}</p></body></html>"
     assert extract(html, "https://news.example.com/a.html").article.title == expected
 
 
-@pytest.mark.parametrize("body", [b"", b"   \n\t ", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 20])
+@pytest.mark.parametrize(
+    "body", [b"", b"   \n\t ", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 20]
+)
 def test_empty_and_binary_input_raise_extraction_error(body: bytes) -> None:
     with pytest.raises(ExtractionError, match="https://news.example.com/x"):
         extract(body, "https://news.example.com/x")
@@ -196,7 +242,10 @@ def test_empty_and_binary_input_raise_extraction_error(body: bytes) -> None:
 
 def test_markup_without_text_raises() -> None:
     with pytest.raises(ExtractionError, match="no article text"):
-        extract(b"<html><head><title></title></head><body><div></div></body></html>", "https://news.example.com/y")
+        extract(
+            b"<html><head><title></title></head><body><div></div></body></html>",
+            "https://news.example.com/y",
+        )
 
 
 def _extract_or_error(body: bytes | str) -> None:
@@ -210,7 +259,10 @@ def _extract_or_error(body: bytes | str) -> None:
 
 def test_fuzzed_input_raises_nothing_but_extraction_error() -> None:
     rng = random.Random(20240501)
-    sources = [(PAGES / name).read_bytes() for name in ("en_news.html", "zh_news.html", "zh_trad_big5.html")]
+    sources = [
+        (PAGES / name).read_bytes()
+        for name in ("en_news.html", "zh_news.html", "zh_trad_big5.html")
+    ]
     for raw in sources:
         for cut in rng.sample(range(1, len(raw)), 15):
             _extract_or_error(raw[:cut])
@@ -227,10 +279,19 @@ def test_fuzzed_input_raises_nothing_but_extraction_error() -> None:
 
 
 def test_five_megabyte_page() -> None:
-    paragraph = "<p>" + "新会区与台山市结对共建产业园区，双方将在职业教育和乡村道路方面合作。" * 4 + "</p>\n"
+    paragraph = (
+        "<p>"
+        + "新会区与台山市结对共建产业园区，双方将在职业教育和乡村道路方面合作。" * 4
+        + "</p>\n"
+    )
     links = "".join(f'<li><a href="/n/{i}.html">链接{i}</a></li>' for i in range(200))
-    body = ("<html><head><title>大页面</title></head><body><ul>" + links + "</ul>"
-            + paragraph * (5_000_000 // len(paragraph.encode())) + "</body></html>").encode()
+    body = (
+        "<html><head><title>大页面</title></head><body><ul>"
+        + links
+        + "</ul>"
+        + paragraph * (5_000_000 // len(paragraph.encode()))
+        + "</body></html>"
+    ).encode()
     assert len(body) >= 4_900_000
     article = extract(body, "https://news.example.com/big.html").article
     assert "结对共建产业园区" in article.text
@@ -241,7 +302,9 @@ def test_headline_shown_without_h1_loses_unspaced_site_suffix() -> None:
         "<html><head><title>恩平冷链物流中心动工-五邑 观察网</title></head><body>"
         '<div class="nav"><a href="/">首页</a> <a href="/jm">江门</a></div>'
         '<div class="tt">恩平冷链物流中心动工</div><div class="tm">时间：2019年06月18日 09:30</div>'
-        "<div><p>" + "恩平市冷链物流中心今天正式动工建设，项目由蓬江区和江海区共同出资。" * 3 + "</p></div></body></html>"
+        "<div><p>"
+        + "恩平市冷链物流中心今天正式动工建设，项目由蓬江区和江海区共同出资。" * 3
+        + "</p></div></body></html>"
     )
     article = extract(html, "https://news.example.com/a.html").article
     assert article.title == "恩平冷链物流中心动工"
@@ -250,10 +313,21 @@ def test_headline_shown_without_h1_loses_unspaced_site_suffix() -> None:
 
 
 def test_headline_lists_after_the_article_are_dropped() -> None:
-    story = "".join(f"<p>{s}</p>" for s in ZH_SENTENCES[:2]) + "<p>" + "鹤山与开平的合作项目已有十二个落地投产，带动就业两千多人。" * 3 + "</p>"
-    hot = "".join(f'<li><a href="/n/{i}.html">热门新闻标题第{i}条江门协作动态</a> 2019-09-0{i % 9 + 1}</li>' for i in range(12))
-    html = (f"<html><head><title>结对协作</title></head><body><h1>结对协作</h1><div class='content'>{story}</div>"
-            f"<div class='side'><ul>{hot}</ul></div></body></html>")
+    story = (
+        "".join(f"<p>{s}</p>" for s in ZH_SENTENCES[:2])
+        + "<p>"
+        + "鹤山与开平的合作项目已有十二个落地投产，带动就业两千多人。" * 3
+        + "</p>"
+    )
+    hot = "".join(
+        f'<li><a href="/n/{i}.html">热门新闻标题第{i}条江门协作动态</a> 2019-09-0{i % 9 + 1}</li>'
+        for i in range(12)
+    )
+    html = (
+        "<html><head><title>结对协作</title></head><body><h1>结对协作</h1>"
+        f"<div class='content'>{story}</div>"
+        f"<div class='side'><ul>{hot}</ul></div></body></html>"
+    )
     article = extract(html, "https://news.example.com/b.html").article
     assert "带动就业两千多人" in article.text
     assert "热门新闻标题" not in article.text
