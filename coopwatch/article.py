@@ -48,3 +48,105 @@ class Article:
     @property
     def paragraphs(self) -> list[str]:
         return [p for p in self.text.split("\n\n") if p.strip()]
+
+
+@dataclass(frozen=True)
+class Segment:
+    """One paragraph with its language ("en", "zh", another ISO 639-1 code, or "und")."""
+
+    lang: str
+    text: str
+    script: str | None = None  # "Hans" / "Hant" for Chinese, "Latn", ...
+
+
+@dataclass(frozen=True)
+class Mention:
+    """Where a place is named: the words as written and their character offsets in the text."""
+
+    text: str
+    start: int
+    end: int
+
+
+@dataclass
+class Place:
+    """A district, city or region linked to its GB/T 2260 code, with every mention."""
+
+    code: str
+    name_zh: str
+    name_en: str
+    type: str
+    mentions: list[Mention] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Money:
+    """A money amount as written, normalised: "2.1亿元" -> 210000000 CNY."""
+
+    text: str
+    value: int | float
+    currency: str
+
+
+@dataclass
+class Pairing:
+    """Places the text says cooperate, with direction (who assists whom) where given."""
+
+    members: list[str]
+    relation: str
+    evidence: str
+    source: str | None = None  # code of the assisting side
+    target: str | None = None  # code of the assisted side
+
+
+@dataclass
+class Initiative:
+    """A typed initiative (fund, park, school alliance...) with places, amount and evidence."""
+
+    type: str
+    text: str
+    districts: list[str]
+    evidence: str
+    amount: Money | None = None
+    date: str | None = None
+
+
+@dataclass
+class Analysis:
+    """What the understanding stage found in one article."""
+
+    language: str
+    segments: list[Segment] = field(default_factory=list)
+    districts: list[Place] = field(default_factory=list)
+    regions: list[Place] = field(default_factory=list)
+    pairings: list[Pairing] = field(default_factory=list)
+    initiatives: list[Initiative] = field(default_factory=list)
+    amounts: list[Money] = field(default_factory=list)
+    version: str = ""
+    error: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Analysis:
+        def places(items: list[dict[str, Any]]) -> list[Place]:
+            return [
+                Place(**{**p, "mentions": [Mention(**m) for m in p.get("mentions", [])]})
+                for p in items
+            ]
+
+        return cls(
+            language=data["language"],
+            segments=[Segment(**s) for s in data.get("segments", [])],
+            districts=places(data.get("districts", [])),
+            regions=places(data.get("regions", [])),
+            pairings=[Pairing(**p) for p in data.get("pairings", [])],
+            initiatives=[
+                Initiative(**{**i, "amount": Money(**i["amount"]) if i.get("amount") else None})
+                for i in data.get("initiatives", [])
+            ],
+            amounts=[Money(**a) for a in data.get("amounts", [])],
+            version=data.get("version", ""),
+            error=data.get("error"),
+        )

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import re
 import threading
-from dataclasses import dataclass
 from functools import cache
+
+from coopwatch.article import Segment
 
 HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ebef]")
 KANA = re.compile(r"[\u3040-\u30ff\u31f0-\u31ff]")
@@ -16,26 +17,16 @@ PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 
 # Words that are English whatever langdetect thinks of a short line.
 ENGLISH_WORDS = frozenset(
-    "the a an of and in on at to for with by from is are was were be been has have had "
-    "will would this that these those it its as or but not which who their our its said "
-    "district city county province signed agreement cooperation fund park".split()
+    """
+    the a an of and in on at to for with by from is are was were be been has have had will
+    would this that these those it its as or but not which who their our its said district
+    city county province signed agreement cooperation fund park
+    """.split()  # noqa: SIM905 - a word list reads better as text
 )
 # A Latin word weighs about as much as two Han characters in a mixed paragraph.
 LATIN_WORD_WEIGHT = 2.0
 
 _lock = threading.Lock()
-
-
-@dataclass(frozen=True)
-class Segment:
-    """One paragraph with its language ("en", "zh", other ISO 639-1 code, or "und")."""
-
-    lang: str
-    text: str
-    script: str | None = None  # "Hans" / "Hant" for Chinese
-
-    def to_json(self) -> dict[str, str | None]:
-        return {"lang": self.lang, "script": self.script, "text": self.text}
 
 
 @cache
@@ -51,7 +42,7 @@ def to_simplified(text: str) -> str:
 
 
 def chinese_script(text: str) -> str:
-    """"Hant" when the text has more Traditional-only than Simplified-only characters."""
+    """ "Hant" when the text has more Traditional-only than Simplified-only characters."""
     t2s, s2t = _converters()
     as_simplified = t2s.convert(text)  # type: ignore[attr-defined]
     as_traditional = s2t.convert(text)  # type: ignore[attr-defined]
