@@ -82,3 +82,26 @@ crawl_runs = Table(
     Column("finished", DateTime(timezone=True)),
     Column("stats", JSON, nullable=False, default=dict),
 )
+
+# What the understanding stage found in each article (the Analysis as JSON).
+analyses = Table(
+    "analyses",
+    metadata,
+    Column("article_id", Integer, ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True),
+    Column("analyzed_at", DateTime(timezone=True), nullable=False),
+    Column("version", String(40), nullable=False),
+    Column("language", String(16), nullable=False),
+    Column("data", JSON, nullable=False),
+    Column("error", Text),
+)
+
+# Places each article mentions, for queries by district or region.
+article_places = Table(
+    "article_places",
+    metadata,
+    Column("article_id", Integer, ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True),
+    Column("code", String(6), primary_key=True),
+    Column("kind", String(16), nullable=False),
+    Column("mentions", Integer, nullable=False),
+    Index("ix_article_places_code", "code"),
+)

@@ -14,9 +14,17 @@ from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.exc import ArgumentError, IntegrityError, OperationalError, SQLAlchemyError
 
 from coopwatch import dedup
-from coopwatch.article import Article
+from coopwatch.article import Analysis, Article
 from coopwatch.errors import StoreError
-from coopwatch.schema import article_bands, articles, crawl_runs, fetch_state, stories
+from coopwatch.schema import (
+    analyses,
+    article_bands,
+    article_places,
+    articles,
+    crawl_runs,
+    fetch_state,
+    stories,
+)
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -254,6 +262,74 @@ class Store:
             ).scalar_one()
             n_stories = conn.execute(sa.select(sa.func.count()).select_from(stories)).scalar_one()
         return {"articles": total, "relevant": relevant, "stories": n_stories}
+
+    # -- analyses ---------------------------------------------------------------------------
+
+    def pending_analysis(
+        self, limit: int, *, after_id: int = 0, version: str | None = None
+    ) -> list[Article]:
+        """Up to ``limit`` articles with id > after_id that have no analysis (or an older
+        ``version`` of it, when one is given), in id order."""
+        done = sa.select(analyses.c.article_id)
+        if version is not None:
+            done = done.where(analyses.c.version == version)
+        query = (
+            sa.select(articles)
+            .where(articles.c.id > after_id, articles.c.id.not_in(done))
+            .order_by(articles.c.id)
+            .limit(limit)
+        )
+        with self.engine.connect() as conn:
+            return [_article(row._mapping) for row in conn.execute(query)]
+
+    def save_analysis(self, article_id: int, analysis: Analysis) -> None:
+        """Store (or replace) an article's analysis and the index of places it mentions."""
+        places = [(p, "district") for p in analysis.districts] + [
+            (p, "region") for p in analysis.regions
+        ]
+        with self.engine.begin() as conn:
+            conn.execute(analyses.delete().where(analyses.c.article_id == article_id))
+            conn.execute(article_places.delete().where(article_places.c.article_id == article_id))
+            conn.execute(
+                analyses.insert().values(
+                    article_id=article_id,
+                    analyzed_at=datetime.now(UTC),
+                    version=analysis.version,
+                    language=analysis.language,
+                    data=analysis.to_json(),
+                    error=analysis.error,
+                )
+            )
+            if places:
+                conn.execute(
+                    article_places.insert(),
+                    [
+                        {
+                            "article_id": article_id,
+                            "code": place.code,
+                            "kind": kind,
+                            "mentions": max(1, len(place.mentions)),
+                        }
+                        for place, kind in places
+                    ],
+                )
+
+    def analysis(self, article_id: int) -> Analysis | None:
+        with self.engine.connect() as conn:
+            data = conn.execute(
+                sa.select(analyses.c.data).where(analyses.c.article_id == article_id)
+            ).scalar_one_or_none()
+        return Analysis.from_json(data) if data is not None else None
+
+    def articles_mentioning(self, code: str) -> list[int]:
+        """Ids of articles that mention a place (by GB/T 2260 code)."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                sa.select(article_places.c.article_id)
+                .where(article_places.c.code == code)
+                .order_by(article_places.c.article_id)
+            )
+            return [r[0] for r in rows]
 
     # -- conditional requests ---------------------------------------------------------------
 

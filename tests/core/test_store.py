@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from alembic import command
+from alembic.config import Config
+from alembic.script import ScriptDirectory
 
-from coopwatch.article import Article
+from coopwatch.article import Analysis, Article, Mention, Money, Pairing, Place, Segment
 from coopwatch.errors import StoreError
-from coopwatch.store import Store
+from coopwatch.store import MIGRATIONS, Store
 
 BODY_ZH = (
     "江门市鹤山市与开平市近日签署结对合作框架协议，两地将共建产业园区，联合招商引资。\n\n"
@@ -113,18 +117,33 @@ def test_crawl_runs_are_recorded(database_url: str) -> None:
     assert row[0] in ({"pages": 3}, '{"pages": 3}') and row[1] is not None
 
 
-def test_existing_database_is_upgraded_in_place(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_existing_database_is_upgraded_in_place(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'old.db'}"
     with Store.open(url) as store:
         store.add_article(make("https://a.example/1", BODY_EN))
-        with store.engine.begin() as conn:
-            conn.execute(sa.text("delete from alembic_version"))
-            conn.execute(sa.text("insert into alembic_version values ('0001')"))
+    # Take the file back to the first schema, as an early release left it.
+    with Store.open(url, migrate=False) as store:
+        _downgrade(store, "0001")
+        assert "analyses" not in sa.inspect(store.engine).get_table_names()
     with Store.open(url) as store:
         assert [a.url for a in store.articles()] == ["https://a.example/1"]
+        assert "analyses" in sa.inspect(store.engine).get_table_names()
         with store.engine.connect() as conn:
             version = conn.execute(sa.text("select version_num from alembic_version")).scalar_one()
-    assert version == "0001"
+    assert version == ScriptDirectory.from_config(_alembic_config()).get_current_head()
+
+
+def _alembic_config() -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    return cfg
+
+
+def _downgrade(store: Store, revision: str) -> None:
+    cfg = _alembic_config()
+    with store.engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, revision)
 
 
 def test_unreachable_database_names_the_url_and_the_setting() -> None:
@@ -138,3 +157,34 @@ def test_unreachable_database_names_the_url_and_the_setting() -> None:
 def test_not_a_database_url() -> None:
     with pytest.raises(StoreError, match="not a database URL"):
         Store.open("coopwatch.db")
+
+
+def test_analysis_round_trip_and_place_index(database_url: str) -> None:
+    with Store.open(database_url) as store:
+        first = store.add_article(make("https://a.example/1", BODY_ZH))
+        second = store.add_article(make("https://a.example/2", BODY_EN))
+        assert first.id is not None and second.id is not None
+        assert [a.id for a in store.pending_analysis(10)] == [first.id, second.id]
+        analysis = Analysis(
+            language="zh",
+            segments=[Segment("zh", "鹤山市与开平市签署协议。", "Hans")],
+            districts=[
+                Place("440784", "鹤山市", "Heshan City", "county_city", [Mention("鹤山市", 0, 3)]),
+                Place("440783", "开平市", "Kaiping City", "county_city", []),
+            ],
+            regions=[Place("440000", "广东省", "Guangdong Province", "province", [])],
+            pairings=[Pairing(["440783", "440784"], "pairing", "鹤山市与开平市签署协议。")],
+            amounts=[Money("3300万元", 33000000, "CNY")],
+            version="1",
+        )
+        store.save_analysis(first.id, analysis)
+        assert [a.id for a in store.pending_analysis(10)] == [second.id]
+        assert [a.id for a in store.pending_analysis(10, version="2")] == [first.id, second.id]
+        assert store.analysis(first.id) == analysis
+        assert store.analysis(second.id) is None
+        assert store.articles_mentioning("440784") == [first.id]
+        # saving again replaces, it does not add
+        analysis.districts = analysis.districts[:1]
+        store.save_analysis(first.id, analysis)
+        assert store.articles_mentioning("440783") == []
+        assert store.articles_mentioning("440000") == [first.id]
