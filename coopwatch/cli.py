@@ -30,6 +30,9 @@ PARSE_FIELDS = (
 )
 
 
+ANALYSIS_FIELDS = ("segments", "districts", "regions", "pairings", "initiatives", "amounts")
+
+
 class _Group(click.Group):
     """Turns library errors into one clean line and an exit code."""
 
@@ -89,10 +92,9 @@ def crawl(
     Example:
       coopwatch crawl --sources my-sources.toml
     """
+    from coopwatch.sources import load_sources
     from crawler.run import crawl as run_crawl
     from crawler.run import crawl_report_text
-
-    from coopwatch.sources import load_sources
 
     settings = _settings(ctx, crawl={"sources": sources, "jobdir": jobdir})
     sources_list = load_sources(settings.crawl.sources or None)
@@ -123,9 +125,16 @@ def _read_input(item: str, settings: Settings) -> tuple[bytes, str, str | None]:
 @main.command()
 @click.argument("inputs", nargs=-1, required=True, metavar="PATH_OR_URL...")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per line per input.")
+@click.option(
+    "--analysis/--no-analysis",
+    default=True,
+    show_default=True,
+    help="Add what the understanding stage finds (districts, pairings, initiatives...).",
+)
 @click.pass_context
-def parse(ctx: click.Context, inputs: tuple[str, ...], as_json: bool) -> None:
-    """Show what extraction gets from pages: files (HTML in any encoding, or text) or URLs.
+def parse(ctx: click.Context, inputs: tuple[str, ...], as_json: bool, analysis: bool) -> None:
+    """Show what extraction and analysis get from pages: files (HTML in any encoding, or
+    text) or URLs.
 
     \b
     Example:
@@ -136,6 +145,11 @@ def parse(ctx: click.Context, inputs: tuple[str, ...], as_json: bool) -> None:
 
     settings = _settings(ctx)
     topics = Topics.load(settings.relevance.keywords or None)
+    analyzer = None
+    if analysis:
+        from nlp.pipeline import Analyzer
+
+        analyzer = Analyzer(model_en=settings.nlp.model_en, model_zh=settings.nlp.model_zh)
     failed = 0
     for item in inputs:
         try:
@@ -152,6 +166,9 @@ def parse(ctx: click.Context, inputs: tuple[str, ...], as_json: bool) -> None:
         article.relevant = article.relevance >= settings.relevance.threshold
         data = article.to_json()
         record = {"input": item, **{key: data[key] for key in PARSE_FIELDS}}
+        if analyzer is not None:
+            found = analyzer.analyze(article).to_json()
+            record.update({key: found[key] for key in ANALYSIS_FIELDS})
         if as_json:
             click.echo(json.dumps(record, ensure_ascii=False))
         else:
@@ -165,7 +182,18 @@ def _human(record: dict[str, Any]) -> str:
     for key in PARSE_FIELDS:
         if key == "text":
             continue
-        lines.append(f"{key:>10}: {record[key]}")
+        lines.append(f"{key:>11}: {record[key]}")
+    if "districts" in record:
+        places = record["districts"] + record["regions"]
+        lines.append(
+            f"{'places':>11}: "
+            + (", ".join(f"{p['name_en']} {p['name_zh']} {p['code']}" for p in places) or "-")
+        )
+        for p in record["pairings"]:
+            lines.append(f"{'pairing':>11}: {' + '.join(p['members'])} ({p['relation']})")
+        for i in record["initiatives"]:
+            money = f" {i['amount']['value']:,} {i['amount']['currency']}" if i["amount"] else ""
+            lines.append(f"{'initiative':>11}: {i['type']}{money}: {i['evidence'][:80]}")
     lines.append("")
     lines.append(record["text"])
     return "\n".join(lines) + "\n"
@@ -201,6 +229,58 @@ def export(ctx: click.Context, fmt: str, output: str | None, relevant_only: bool
             click.echo(f"Wrote {count} articles to {output}.", err=True)
         else:
             export_jsonl(store, sys.stdout, relevant_only=relevant_only)
+
+
+@main.command()
+@click.option("--workers", type=int, help="Processes for spaCy (default [nlp] workers).")
+@click.option("--reanalyze", is_flag=True, help="Also redo articles analysed by an older version.")
+@click.option("--limit", type=int, help="Analyse at most this many articles.")
+@click.option("--progress/--no-progress", default=None, help="Show a progress bar.")
+@click.pass_context
+def analyze(
+    ctx: click.Context,
+    workers: int | None,
+    reanalyze: bool,
+    limit: int | None,
+    progress: bool | None,
+) -> None:
+    """Find districts, pairings and initiatives in every stored article not yet analysed.
+
+    Works in batches and stores each batch; an interrupted run resumes where it stopped.
+
+    \b
+    Example:
+      coopwatch analyze --workers 2
+    """
+    from coopwatch.store import Store
+    from nlp.run import analyze_store, count_pending
+
+    settings = _settings(ctx, nlp={"workers": workers})
+    with Store.open(settings.database.url, echo=settings.database.echo) as store:
+        total = count_pending(store, reanalyze=reanalyze)
+        if limit is not None:
+            total = min(total, limit)
+        show = sys.stderr.isatty() if progress is None else progress
+        with click.progressbar(
+            length=total, label="Analysing", file=sys.stderr if show else _Null()
+        ) as bar:
+            report = analyze_store(
+                store, settings, reanalyze=reanalyze, limit=limit, progress=bar.update
+            )
+    click.echo(report.text())
+
+
+class _Null:
+    """A file that swallows the progress bar when it is off."""
+
+    def write(self, _text: str) -> int:
+        return 0
+
+    def flush(self) -> None:
+        return None
+
+    def isatty(self) -> bool:
+        return False
 
 
 @main.command()

@@ -84,6 +84,19 @@ class DedupSettings(_Section):
     )
 
 
+class NlpSettings(_Section):
+    model_en: str = Field(
+        "",
+        description="Installed spaCy model for English (e.g. en_core_web_sm) used instead of "
+        "the blank pipeline; empty: blank English plus coopwatch's components.",
+    )
+    model_zh: str = Field(
+        "", description="Installed spaCy model for Chinese; empty: blank Chinese (characters)."
+    )
+    batch_size: int = Field(50, ge=1, description="Articles analysed (and stored) per batch.")
+    workers: int = Field(1, ge=1, description="Processes spaCy uses to analyse (nlp.pipe).")
+
+
 class SiteSettings(_Section):
     dir: str = Field("site", description="Directory the digests and site are rendered into.")
 
@@ -93,6 +106,7 @@ class Settings(_Section):
     crawl: CrawlSettings = CrawlSettings()
     relevance: RelevanceSettings = RelevanceSettings()
     dedup: DedupSettings = DedupSettings()
+    nlp: NlpSettings = NlpSettings()
     site: SiteSettings = SiteSettings()
 
 

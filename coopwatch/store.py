@@ -282,6 +282,14 @@ class Store:
         with self.engine.connect() as conn:
             return [_article(row._mapping) for row in conn.execute(query)]
 
+    def count_pending_analysis(self, *, version: str | None = None) -> int:
+        done = sa.select(analyses.c.article_id)
+        if version is not None:
+            done = done.where(analyses.c.version == version)
+        query = sa.select(sa.func.count()).select_from(articles).where(articles.c.id.not_in(done))
+        with self.engine.connect() as conn:
+            return int(conn.execute(query).scalar_one())
+
     def save_analysis(self, article_id: int, analysis: Analysis) -> None:
         """Store (or replace) an article's analysis and the index of places it mentions."""
         places = [(p, "district") for p in analysis.districts] + [

@@ -1,4 +1,4 @@
-"""Money amounts as written ("RMB 33 million", "2.1亿元", "HK$1.2bn") normalised to value + currency."""
+"""Money amounts as written ("RMB 33 million", "2.1亿元") normalised to value and currency."""
 
 from __future__ import annotations
 

@@ -1,0 +1,187 @@
+"""Understanding quality on the gold set, and analysis throughput against bare spaCy tokenising.
+
+Usage: python -m bench.nlp_quality [GOLD_JSONL] [--repeat N] [--details]
+
+Scores, per kind and per language: districts and regions (sets of codes per article, micro
+P/R/F1), pairings (sets of members, P/R/F1; direction scored on matched pairings), initiative
+recall (type and overlapping districts, and the amount where the gold has one) and amount
+normalisation (gold amounts whose text is found with exactly the same value and currency).
+Then the speed of `Analyzer.analyze_many` in characters per second against the bare spaCy
+tokenizers over the same texts, in the same run, and the peak memory of the process.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import sys
+import time
+from collections import defaultdict
+from pathlib import Path
+
+from coopwatch.article import Analysis, Article
+from nlp.language import segments
+from nlp.pipeline import PIPELINE_LANGUAGES, Analyzer, document_text, load_nlp
+
+DEFAULT_GOLD = Path(__file__).parent / "gold" / "nlp-gold.jsonl"
+
+
+class PRF:
+    def __init__(self) -> None:
+        self.tp = self.fp = self.fn = 0
+
+    def add(self, predicted: set, gold: set) -> None:  # type: ignore[type-arg]
+        self.tp += len(predicted & gold)
+        self.fp += len(predicted - gold)
+        self.fn += len(gold - predicted)
+
+    @property
+    def p(self) -> float:
+        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 1.0
+
+    @property
+    def r(self) -> float:
+        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 1.0
+
+    @property
+    def f1(self) -> float:
+        return 2 * self.p * self.r / (self.p + self.r) if self.p + self.r else 0.0
+
+    def row(self, name: str) -> str:
+        return (
+            f"{name:<28} P {self.p:.3f}  R {self.r:.3f}  F1 {self.f1:.3f}  (n={self.tp + self.fn})"
+        )
+
+
+def load_gold(path: Path) -> list[dict]:  # type: ignore[type-arg]
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
+
+
+def score(gold: list[dict], found: list[Analysis], details: bool) -> dict[str, float]:  # type: ignore[type-arg]
+    kinds = ("districts", "regions", "pairings")
+    by_lang: dict[str, dict[str, PRF]] = defaultdict(lambda: {k: PRF() for k in kinds})
+    direction_ok = direction_n = 0
+    init_hit = init_n = 0
+    amount_ok = amount_n = 0
+    for item, analysis in zip(gold, found, strict=True):
+        predicted = {
+            "districts": {p.code for p in analysis.districts},
+            "regions": {p.code for p in analysis.regions},
+            "pairings": {frozenset(p.members) for p in analysis.pairings},
+        }
+        expected = {
+            "districts": set(item["districts"]),
+            "regions": set(item.get("regions", [])),
+            "pairings": {frozenset(p["members"]) for p in item["pairings"]},
+        }
+        for lang in ("all", item["lang"]):
+            for kind in kinds:
+                by_lang[lang][kind].add(predicted[kind], expected[kind])
+        for gp in item["pairings"]:
+            if gp.get("from"):
+                match = next(
+                    (p for p in analysis.pairings if set(p.members) == set(gp["members"])), None
+                )
+                if match is not None:
+                    direction_n += 1
+                    direction_ok += (match.source, match.target) == (gp["from"], gp["to"])
+        for gi in item["initiatives"]:
+            init_n += 1
+            ok = any(
+                fi.type == gi["type"]
+                and (not gi["districts"] or set(fi.districts) & set(gi["districts"]))
+                and (
+                    gi.get("amount") is None
+                    or (
+                        fi.amount is not None
+                        and fi.amount.value == gi["amount"]["value"]
+                        and fi.amount.currency == gi["amount"]["currency"]
+                    )
+                )
+                for fi in analysis.initiatives
+            )
+            init_hit += ok
+            if details and not ok:
+                print(f"  missed initiative {item['id']}: {gi['type']} {gi.get('amount')}")
+        for ga in item["amounts"]:
+            amount_n += 1
+            amount_ok += any(
+                a.text == ga["text"] and a.value == ga["value"] and a.currency == ga["currency"]
+                for a in analysis.amounts
+            )
+        if details:
+            for kind in kinds:
+                extra, missing = predicted[kind] - expected[kind], expected[kind] - predicted[kind]
+                if extra or missing:
+                    print(
+                        f"  {item['id']} {kind}: extra {sorted(map(str, extra))} "
+                        f"missing {sorted(map(str, missing))}"
+                    )
+    for lang in sorted(by_lang, key=lambda k: (k != "all", k)):
+        print(f"-- {lang}")
+        for kind in kinds:
+            print("  " + by_lang[lang][kind].row(kind))
+    print(f"pairing direction right       {direction_ok}/{direction_n}")
+    print(f"initiative recall             {init_hit / max(init_n, 1):.3f}  ({init_hit}/{init_n})")
+    exact = amount_ok / max(amount_n, 1)
+    print(f"amount normalisation exact    {exact:.3f}  ({amount_ok}/{amount_n})")
+    return {
+        "district_f1": by_lang["all"]["districts"].f1,
+        "pairing_f1": by_lang["all"]["pairings"].f1,
+        "initiative_recall": init_hit / max(init_n, 1),
+        "amount_exact": amount_ok / max(amount_n, 1),
+    }
+
+
+def speed(articles: list[Article], analyzer: Analyzer, repeat: int) -> None:
+    texts: dict[str, list[str]] = {lang: [] for lang in PIPELINE_LANGUAGES}
+    for article in articles:
+        for seg in segments(document_text(article)):
+            if seg.lang in texts:
+                texts[seg.lang].append(seg.text)
+    chars = sum(len(document_text(a)) for a in articles)
+    pipelines = {lang: load_nlp(lang) for lang in PIPELINE_LANGUAGES}
+    best_bare = best_full = float("inf")
+    for _ in range(repeat):
+        start = time.perf_counter()
+        for lang, items in texts.items():
+            for _doc in pipelines[lang].tokenizer.pipe(items):
+                pass
+        best_bare = min(best_bare, time.perf_counter() - start)
+        start = time.perf_counter()
+        list(analyzer.analyze_many(articles))
+        best_full = min(best_full, time.perf_counter() - start)
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"characters: {chars}  (best of {repeat})")
+    print(f"bare spaCy tokenizers        {chars / best_bare:>12,.0f} chars/s")
+    print(f"coopwatch analyze_many       {chars / best_full:>12,.0f} chars/s")
+    print(f"ratio analyze / tokenizer    {best_bare / best_full:.2f}")
+    print(f"peak memory (process)        {peak:.0f} MB")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("gold", nargs="?", type=Path, default=DEFAULT_GOLD)
+    parser.add_argument("--repeat", type=int, default=3, help="speed passes (best is kept)")
+    parser.add_argument("--copies", type=int, default=20, help="gold set copies for the speed run")
+    parser.add_argument("--details", action="store_true", help="print every difference")
+    args = parser.parse_args(argv)
+    gold = load_gold(args.gold)
+    articles = [
+        Article(url=f"gold:{g['id']}", title=g["title"], text=g["text"], id=i)
+        for i, g in enumerate(gold)
+    ]
+    analyzer = Analyzer()
+    found = [analysis for _, analysis in analyzer.analyze_many(articles)]
+    langs = defaultdict(int)
+    for g in gold:
+        langs[g["lang"]] += 1
+    print(f"gold: {args.gold.name}, {len(gold)} articles {dict(langs)}")
+    score(gold, found, args.details)
+    speed(articles * args.copies, analyzer, args.repeat)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,244 @@
+"""load_nlp and analyze: articles in, Analysis (districts, pairings, initiatives...) out."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from coopwatch.article import (
+    Analysis,
+    Article,
+    Initiative,
+    Mention,
+    Money,
+    Pairing,
+    Place,
+    Segment,
+)
+from coopwatch.errors import ConfigError
+from nlp.language import main_language, segments, to_simplified
+
+# Bump when a change of rules or lexicons should make `coopwatch analyze --reanalyze` redo work.
+PIPELINE_VERSION = "1"
+CONFIGS = Path(__file__).parent / "configs"
+PIPELINE_LANGUAGES = ("en", "zh")
+CHUNK_CHARS = 100_000  # spaCy's documents stay far below its max_length
+COMPONENTS = [
+    "coopwatch_paragraphs",
+    "coopwatch_places",
+    "coopwatch_money",
+    "coopwatch_pairings",
+    "coopwatch_initiatives",
+]
+
+
+def _register() -> None:
+    # Importing the modules registers the factories with spaCy.
+    import nlp.components.facts  # noqa: F401
+    import nlp.components.paragraphs  # noqa: F401
+    import nlp.components.places  # noqa: F401
+
+
+@cache
+def load_nlp(lang: str, model: str = "") -> Any:
+    """The spaCy pipeline for "en" or "zh": blank + coopwatch components, or a named model."""
+    import spacy
+
+    _register()
+    if lang not in PIPELINE_LANGUAGES:
+        raise ConfigError(f"no pipeline for language {lang!r}; coopwatch analyses en and zh.")
+    if model:
+        try:
+            nlp = spacy.load(model, exclude=["lemmatizer"])
+        except OSError:
+            raise ConfigError(
+                f"[nlp] model_{lang} = {model!r} is not an installed spaCy pipeline; install it "
+                f"or set model_{lang} to an empty string for the built-in pipeline."
+            ) from None
+        if not nlp.has_pipe("parser") and not nlp.has_pipe("senter"):
+            nlp.add_pipe("sentencizer", first=True)
+        for name in COMPONENTS:
+            nlp.add_pipe(name)
+    else:
+        config = spacy.util.load_config(CONFIGS / f"{lang}.cfg")
+        nlp = spacy.util.load_model_from_config(config, auto_fill=True, validate=True)
+    nlp.initialize()
+    return nlp
+
+
+@dataclass
+class _Part:
+    """One paragraph of an article inside a language's document."""
+
+    doc_start: int
+    article_start: int
+    length: int
+
+
+@dataclass
+class _Job:
+    """One spaCy document: same-language paragraphs of one article, joined by blank lines."""
+
+    index: int
+    lang: str
+    text: str
+    original: str
+    parts: list[_Part] = field(default_factory=list)
+    year: int | None = None
+
+    def to_article(self, start: int, end: int) -> tuple[int, int]:
+        for part in self.parts:
+            if part.doc_start <= start <= part.doc_start + part.length:
+                delta = part.article_start - part.doc_start
+                return start + delta, min(end, part.doc_start + part.length) + delta
+        return start, end
+
+
+def document_text(article: Article) -> str:
+    """What is analysed: the title, a blank line, the text. Offsets refer to this string."""
+    return f"{article.title}\n\n{article.text}" if article.title else article.text
+
+
+def _jobs(index: int, article: Article, parts: list[Segment]) -> list[_Job]:
+    full = document_text(article)
+    jobs: dict[str, list[_Job]] = {}
+    cursor = 0
+    for seg in parts:
+        start = full.find(seg.text, cursor)
+        if start < 0:
+            continue
+        cursor = start + len(seg.text)
+        if seg.lang not in PIPELINE_LANGUAGES:
+            continue
+        text = seg.text
+        if seg.script == "Hant":
+            simplified = to_simplified(text)
+            if len(simplified) == len(text):  # offsets must map one to one
+                text = simplified
+        chunks = jobs.setdefault(seg.lang, [])
+        if not chunks or len(chunks[-1].text) + len(text) > CHUNK_CHARS:
+            chunks.append(_Job(index, seg.lang, "", ""))
+        job = chunks[-1]
+        if job.text:
+            job.text += "\n\n"
+            job.original += "\n\n"
+        job.parts.append(_Part(len(job.text), start, len(text)))
+        job.text += text
+        job.original += seg.text
+        job.year = article.published.year if article.published else None
+    return [job for chunk in jobs.values() for job in chunk]
+
+
+class Analyzer:
+    """Runs the pipelines over articles, one spaCy document per article and language."""
+
+    def __init__(self, *, model_en: str = "", model_zh: str = "") -> None:
+        self.models = {"en": model_en, "zh": model_zh}
+        from nlp.gazetteer import Gazetteer
+
+        self.gazetteer = Gazetteer.load()
+
+    def pipeline(self, lang: str) -> Any:
+        return load_nlp(lang, self.models[lang])
+
+    def analyze(self, article: Article) -> Analysis:
+        ((_, analysis),) = list(self.analyze_many([article]))
+        return analysis
+
+    def analyze_many(
+        self, articles: Iterable[Article], *, n_process: int = 1, batch_size: int = 32
+    ) -> Iterator[tuple[Article, Analysis]]:
+        """(article, analysis) pairs in input order; a failing article gets analysis.error."""
+        batch = list(articles)
+        results: list[Analysis] = []
+        jobs: list[_Job] = []
+        for index, article in enumerate(batch):
+            parts = segments(document_text(article))
+            results.append(
+                Analysis(language=main_language(parts), segments=parts, version=PIPELINE_VERSION)
+            )
+            jobs.extend(_jobs(index, article, parts))
+        for lang in PIPELINE_LANGUAGES:
+            todo = [job for job in jobs if job.lang == lang]
+            if not todo:
+                continue
+            nlp = self.pipeline(lang)
+            docs = nlp.pipe(
+                ((job.text, job) for job in todo),
+                as_tuples=True,
+                n_process=n_process,
+                batch_size=batch_size,
+            )
+            for doc, job in docs:
+                try:
+                    self._collect(doc, job, results[job.index])
+                except Exception as exc:  # noqa: BLE001 - one bad article must not stop a batch
+                    results[job.index].error = f"{type(exc).__name__}: {exc}"
+        for article, analysis in zip(batch, results, strict=True):
+            _finish(analysis)
+            yield article, analysis
+
+    def _collect(self, doc: Any, job: _Job, analysis: Analysis) -> None:
+        def original(start: int, end: int) -> tuple[str, int, int]:
+            return job.original[start:end], *job.to_article(start, end)
+
+        for ent in doc.ents:
+            if ent.label_ not in ("DISTRICT", "REGION") or not ent.kb_id_:
+                continue
+            division = self.gazetteer.get(ent.kb_id_)
+            if division is None:
+                continue
+            bucket = analysis.districts if ent.label_ == "DISTRICT" else analysis.regions
+            place = next((p for p in bucket if p.code == division.code), None)
+            if place is None:
+                place = Place(division.code, division.name_zh, division.name_en, division.type)
+                bucket.append(place)
+            text, start, end = original(ent.start_char, ent.end_char)
+            place.mentions.append(Mention(text, start, end))
+        for span in doc.spans.get("money", []):
+            if span._.money:
+                text = job.original[span.start_char : span.end_char]
+                analysis.amounts.append(
+                    Money(text, span._.money["value"], span._.money["currency"])
+                )
+        for item in doc._.pairings or []:
+            evidence = job.original[item["evidence"][0] : item["evidence"][1]].strip()
+            analysis.pairings.append(
+                Pairing(item["members"], item["relation"], evidence, item["source"], item["target"])
+            )
+        for item in doc._.initiatives or []:
+            evidence = job.original[item["evidence"][0] : item["evidence"][1]].strip()
+            amount = item["amount"]
+            analysis.initiatives.append(
+                Initiative(
+                    type=item["type"],
+                    text=item["text"],
+                    districts=item["districts"],
+                    evidence=evidence,
+                    amount=Money(amount["text"], amount["value"], amount["currency"])
+                    if amount
+                    else None,
+                    date=item["date"],
+                )
+            )
+
+
+def _finish(analysis: Analysis) -> None:
+    """Merge what several documents of one article found: one pairing per group and kind."""
+    merged: dict[tuple[tuple[str, ...], str], Pairing] = {}
+    for pairing in analysis.pairings:
+        key = (tuple(sorted(pairing.members)), pairing.relation)
+        if key not in merged or merged[key].source is None and pairing.source is not None:
+            merged[key] = pairing
+    analysis.pairings = list(merged.values())
+    seen: set[tuple[str, str, str]] = set()
+    unique = []
+    for item in analysis.initiatives:
+        key = (item.type, item.evidence, item.text)
+        if key not in seen:
+            seen.add(key)
+            unique.append(item)
+    analysis.initiatives = unique
