@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import sys
 import urllib.error
@@ -262,25 +263,12 @@ def analyze(
             total = min(total, limit)
         show = sys.stderr.isatty() if progress is None else progress
         with click.progressbar(
-            length=total, label="Analysing", file=sys.stderr if show else _Null()
+            length=total, label="Analysing", file=sys.stderr if show else io.StringIO()
         ) as bar:
             report = analyze_store(
                 store, settings, reanalyze=reanalyze, limit=limit, progress=bar.update
             )
     click.echo(report.text())
-
-
-class _Null:
-    """A file that swallows the progress bar when it is off."""
-
-    def write(self, _text: str) -> int:
-        return 0
-
-    def flush(self) -> None:
-        return None
-
-    def isatty(self) -> bool:
-        return False
 
 
 @main.command()

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import sqlalchemy as sa
 from alembic import command
 from alembic.config import Config
@@ -27,6 +28,7 @@ from coopwatch.schema import (
 )
 
 MIGRATIONS = Path(__file__).parent / "migrations"
+MAX_CANDIDATES = 8  # near-duplicate candidates checked per new article
 
 
 def _utc(value: datetime | None) -> datetime | None:
@@ -137,8 +139,9 @@ class Store:
         stored article), "syndicated" (a near copy: another header or footer) or "known"
         (this URL was stored before; nothing written).
         """
-        text_hash = dedup.content_hash(article.text)
-        grams = dedup.shingles(article.text)
+        norm = dedup.normalize(article.text)
+        text_hash = dedup.content_hash(norm, normalized=True)
+        grams = dedup.shingles(norm, normalized=True)
         keys = dedup.bands(dedup.minhash(grams))
         now = datetime.now(UTC)
         try:
@@ -205,7 +208,7 @@ class Store:
         self,
         conn: Connection,
         text_hash: str,
-        grams: set[str],
+        grams: np.ndarray,
         keys: list[int],
         threshold: float,
     ) -> tuple[str, int | None]:
@@ -220,12 +223,22 @@ class Store:
                 for i, k in enumerate(keys)
             ]
         )
-        candidates = conn.execute(
-            sa.select(articles.c.id, articles.c.story_id, articles.c.text)
-            .where(articles.c.id.in_(sa.select(article_bands.c.article_id).where(condition)))
-            .order_by(articles.c.id)
+        shared = sa.func.count().label("shared")
+        # Most shared bands first; one shared band is a likely near copy only for short texts.
+        ranked = (
+            sa.select(article_bands.c.article_id, shared)
+            .where(condition)
+            .group_by(article_bands.c.article_id)
+            .order_by(shared.desc(), article_bands.c.article_id)
+            .limit(MAX_CANDIDATES)
+            .subquery()
         )
-        for _id, story_id, text in candidates:
+        candidates = conn.execute(
+            sa.select(articles.c.story_id, articles.c.text)
+            .join(ranked, ranked.c.article_id == articles.c.id)
+            .order_by(ranked.c.shared.desc(), articles.c.id)
+        )
+        for story_id, text in candidates:
             if dedup.similar(grams, dedup.shingles(text), threshold):
                 return "syndicated", story_id
         return "new", None

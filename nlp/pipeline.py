@@ -237,8 +237,8 @@ def _finish(analysis: Analysis) -> None:
     seen: set[tuple[str, str, str]] = set()
     unique = []
     for item in analysis.initiatives:
-        key = (item.type, item.evidence, item.text)
-        if key not in seen:
-            seen.add(key)
+        ident = (item.type, item.evidence, item.text)
+        if ident not in seen:
+            seen.add(ident)
             unique.append(item)
     analysis.initiatives = unique
