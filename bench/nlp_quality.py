@@ -107,7 +107,9 @@ def score(gold: list[dict], found: list[Analysis], details: bool) -> dict[str, f
         for ga in item["amounts"]:
             amount_n += 1
             amount_ok += any(
-                a.text == ga["text"] and a.value == ga["value"] and a.currency == ga["currency"]
+                (a.text in ga["text"] or ga["text"] in a.text)
+                and a.value == ga["value"]
+                and a.currency == ga["currency"]
                 for a in analysis.amounts
             )
         if details:
@@ -160,16 +162,39 @@ def speed(articles: list[Article], analyzer: Analyzer, repeat: int) -> None:
     print(f"peak memory (process)        {peak:.0f} MB")
 
 
+def joined(gold: list[dict], size: int) -> list[Article]:  # type: ignore[type-arg]
+    """Gold texts of one language joined into articles of about ``size`` characters."""
+    out: list[Article] = []
+    for lang in sorted({g["lang"] for g in gold}):
+        buffer = ""
+        for g in (g for g in gold if g["lang"] == lang):
+            buffer = f"{buffer}\n\n{g['text']}" if buffer else g["text"]
+            if len(buffer) >= size:
+                out.append(Article(url=f"speed:{len(out)}", text=buffer))
+                buffer = ""
+        if buffer:
+            out.append(Article(url=f"speed:{len(out)}", text=buffer))
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("gold", nargs="?", type=Path, default=DEFAULT_GOLD)
     parser.add_argument("--repeat", type=int, default=3, help="speed passes (best is kept)")
     parser.add_argument("--copies", type=int, default=20, help="gold set copies for the speed run")
+    parser.add_argument(
+        "--article-chars",
+        type=int,
+        default=3000,
+        help="for the speed run, gold texts of one language are joined into articles of about "
+        "this size (news articles are longer than the gold items)",
+    )
     parser.add_argument("--details", action="store_true", help="print every difference")
     args = parser.parse_args(argv)
     gold = load_gold(args.gold)
     articles = [
-        Article(url=f"gold:{g['id']}", title=g["title"], text=g["text"], id=i)
+        # The gold annotates the text only (bench/gold/README.md), so the title stays out.
+        Article(url=f"gold:{g['id']}", title="", text=g["text"], id=i)
         for i, g in enumerate(gold)
     ]
     analyzer = Analyzer()
@@ -179,7 +204,7 @@ def main(argv: list[str] | None = None) -> int:
         langs[g["lang"]] += 1
     print(f"gold: {args.gold.name}, {len(gold)} articles {dict(langs)}")
     score(gold, found, args.details)
-    speed(articles * args.copies, analyzer, args.repeat)
+    speed(joined(gold, args.article_chars) * args.copies, analyzer, args.repeat)
     return 0
 
 

@@ -19,6 +19,7 @@ from coopwatch.article import (
     Segment,
 )
 from coopwatch.errors import ConfigError
+from nlp.components.sentences import TEXT
 from nlp.language import main_language, segments, to_simplified
 
 # Bump when a change of rules or lexicons should make `coopwatch analyze --reanalyze` redo work.
@@ -27,7 +28,7 @@ CONFIGS = Path(__file__).parent / "configs"
 PIPELINE_LANGUAGES = ("en", "zh")
 CHUNK_CHARS = 100_000  # spaCy's documents stay far below its max_length
 COMPONENTS = [
-    "coopwatch_paragraphs",
+    "coopwatch_sentences",
     "coopwatch_places",
     "coopwatch_money",
     "coopwatch_pairings",
@@ -38,8 +39,8 @@ COMPONENTS = [
 def _register() -> None:
     # Importing the modules registers the factories with spaCy.
     import nlp.components.facts  # noqa: F401
-    import nlp.components.paragraphs  # noqa: F401
     import nlp.components.places  # noqa: F401
+    import nlp.components.sentences  # noqa: F401
 
 
 @cache
@@ -58,8 +59,6 @@ def load_nlp(lang: str, model: str = "") -> Any:
                 f"[nlp] model_{lang} = {model!r} is not an installed spaCy pipeline; install it "
                 f"or set model_{lang} to an empty string for the built-in pipeline."
             ) from None
-        if not nlp.has_pipe("parser") and not nlp.has_pipe("senter"):
-            nlp.add_pipe("sentencizer", first=True)
         for name in COMPONENTS:
             nlp.add_pipe(name)
     else:
@@ -166,13 +165,7 @@ class Analyzer:
             if not todo:
                 continue
             nlp = self.pipeline(lang)
-            docs = nlp.pipe(
-                ((job.text, job) for job in todo),
-                as_tuples=True,
-                n_process=n_process,
-                batch_size=batch_size,
-            )
-            for doc, job in docs:
+            for doc, job in self._docs(nlp, todo, n_process, batch_size, results):
                 try:
                     self._collect(doc, job, results[job.index])
                 except Exception as exc:  # noqa: BLE001 - one bad article must not stop a batch
@@ -180,6 +173,31 @@ class Analyzer:
         for article, analysis in zip(batch, results, strict=True):
             _finish(analysis)
             yield article, analysis
+
+    @staticmethod
+    def _docs(
+        nlp: Any, jobs: list[_Job], n_process: int, batch_size: int, results: list[Analysis]
+    ) -> Iterator[tuple[Any, _Job]]:
+        if n_process > 1:
+            yield from nlp.pipe(
+                ((job.text, job) for job in jobs),
+                as_tuples=True,
+                n_process=n_process,
+                batch_size=batch_size,
+            )
+            return
+        # In one process each document is built here, so the text is handed over once
+        # (doc.text would rebuild it from the tokens) and a failure stays with its article.
+        for job in jobs:
+            try:
+                doc = nlp.make_doc(job.text)
+                doc.user_data[TEXT] = job.text
+                for _name, proc in nlp.pipeline:
+                    doc = proc(doc)
+            except Exception as exc:  # noqa: BLE001 - one bad article must not stop a batch
+                results[job.index].error = f"{type(exc).__name__}: {exc}"
+                continue
+            yield doc, job
 
     def _collect(self, doc: Any, job: _Job, analysis: Analysis) -> None:
         def original(start: int, end: int) -> tuple[str, int, int]:

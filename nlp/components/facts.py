@@ -8,6 +8,8 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from nlp.amounts import Amount, find_amounts
+from nlp.components.sentences import KEY as SENTENCES
+from nlp.components.sentences import doc_text, sentence_ranges
 from nlp.initiatives import find_initiatives, initiative_lexicon
 from nlp.relations import PlaceRef, find_pairings, relation_lexicon
 
@@ -30,13 +32,31 @@ class MoneyFinder:
 
     def __call__(self, doc: Doc) -> Doc:
         spans = []
-        for amount in find_amounts(doc.text):
+        for amount in find_amounts(doc_text(doc)):
             span = doc.char_span(amount.start, amount.end, label="MONEY", alignment_mode="expand")
             if span is not None:
                 span._.money = {"value": amount.value, "currency": amount.currency}
                 spans.append(span)
         doc.spans["money"] = spans
         return doc
+
+
+def _sentences(doc: Doc) -> list[tuple[int, int]]:
+    ranges = doc.user_data.get(SENTENCES)
+    return ranges if ranges is not None else sentence_ranges(doc_text(doc))
+
+
+def _by_sentence(doc: Doc, spans: list[Span]) -> list[list[Span]]:
+    """The spans of each sentence (by character offsets), in sentence order."""
+    ranges = _sentences(doc)
+    out: list[list[Span]] = [[] for _ in ranges]
+    i = 0
+    for span in sorted(spans, key=lambda s: s.start_char):
+        while i < len(ranges) and ranges[i][1] <= span.start_char:
+            i += 1
+        if i < len(ranges) and span.start_char >= ranges[i][0]:
+            out[i].append(span)
+    return out
 
 
 def _amounts(spans: list[Span]) -> list[Amount]:
@@ -75,15 +95,13 @@ class PairingFinder:
 
     def __call__(self, doc: Doc) -> Doc:
         found: list[dict[str, Any]] = []
-        for sent in doc.sents:
-            places = [
-                PlaceRef(e.kb_id_, e.start_char - sent.start_char, e.end_char - sent.start_char)
-                for e in sent.ents
-                if e.label_ in LINKED and e.kb_id_
-            ]
-            if len(places) < 2:
+        linked = [e for e in doc.ents if e.label_ in LINKED and e.kb_id_]
+        for (start, end), ents in zip(_sentences(doc), _by_sentence(doc, linked), strict=True):
+            if len({e.kb_id_ for e in ents}) < 2:
                 continue
-            for pairing in find_pairings(sent.text, places, is_parent=self._is_parent):
+            places = [PlaceRef(e.kb_id_, e.start_char - start, e.end_char - start) for e in ents]
+            text = doc_text(doc)[start:end]
+            for pairing in find_pairings(text, places, is_parent=self._is_parent):
                 if len(pairing.members) > self.max_members:
                     continue
                 found.append(
@@ -92,7 +110,7 @@ class PairingFinder:
                         "relation": pairing.relation,
                         "source": pairing.source,
                         "target": pairing.target,
-                        "evidence": [sent.start_char, sent.end_char],
+                        "evidence": [start, end],
                     }
                 )
         doc._.pairings = found
@@ -114,27 +132,25 @@ class InitiativeFinder:
         year = doc.user_data.get("coopwatch_year")
         pairings = doc._.pairings or []
         found: list[dict[str, Any]] = []
-        for sent in doc.sents:
+        ranges = _sentences(doc)
+        ents_by = _by_sentence(doc, list(doc.ents))
+        money_by = _by_sentence(doc, list(doc.spans.get("money", [])))
+        for (start, end), ents, money in zip(ranges, ents_by, money_by, strict=True):
             codes = list(
-                dict.fromkeys(e.kb_id_ for e in sent.ents if e.label_ == "DISTRICT" and e.kb_id_)
+                dict.fromkeys(e.kb_id_ for e in ents if e.label_ == "DISTRICT" and e.kb_id_)
             )
-            has_place = bool(codes) or any(e.label_ in ("REGION", "ZONE") for e in sent.ents)
+            has_place = bool(codes) or any(e.label_ in ("REGION", "ZONE") for e in ents)
             if not codes:
                 # the places of the pairing this sentence continues, if any came before it
-                before = [p for p in pairings if p["evidence"][0] <= sent.start_char]
+                before = [p for p in pairings if p["evidence"][0] <= start]
                 codes = list(before[-1]["members"]) if before else []
-            money = [
-                s
-                for s in doc.spans.get("money", [])
-                if sent.start_char <= s.start_char < sent.end_char
-            ]
-            offset = sent.start_char
             amounts = [
-                Amount(a.text, a.start - offset, a.end - offset, a.value, a.currency)
+                Amount(a.text, a.start - start, a.end - start, a.value, a.currency)
                 for a in _amounts(money)
             ]
+            text = doc_text(doc)[start:end]
             for item in find_initiatives(
-                sent.text, codes, amounts, has_place=has_place, default_year=year
+                text, codes, amounts, has_place=has_place, default_year=year
             ):
                 found.append(
                     {
@@ -151,7 +167,7 @@ class InitiativeFinder:
                             else None
                         ),
                         "date": item.date,
-                        "evidence": [sent.start_char, sent.end_char],
+                        "evidence": [start, end],
                     }
                 )
         doc._.initiatives = found
