@@ -251,7 +251,13 @@ def _finish(analysis: Analysis) -> None:
         key = (tuple(sorted(pairing.members)), pairing.relation)
         if key not in merged or merged[key].source is None and pairing.source is not None:
             merged[key] = pairing
-    analysis.pairings = list(merged.values())
+    groups = [set(p.members) for p in merged.values()]
+    # A pair inside a bigger group the article names (a trio, then two of it) is that group.
+    analysis.pairings = [
+        p
+        for p in merged.values()
+        if not any(set(p.members) < other for other in groups) or p.source is not None
+    ]
     seen: set[tuple[str, str, str]] = set()
     unique = []
     for item in analysis.initiatives:

@@ -1,20 +1,41 @@
-"""Pairings: which places a sentence says cooperate, pair, assist or co-build, and who helps whom."""
+"""Pairings: which places a sentence says cooperate, pair, assist or co-build, and who helps.
+
+The finder works on one sentence and its linked places, in four steps:
+
+1. *Qualifiers* are folded into the place they qualify: "广州市天河区", "Shenzhen's Longhua
+   District", "Haizhu District of Guangzhou", "Xinhui District (新会区)".
+2. *Units*: places joined by hyphens or slashes ("Pengjiang-Jianghai-Enping") stay together.
+3. *Groups*: units joined by a link word (与, 和, "and", "with"), or by a stretch of text that
+   carries a cooperation word ("signed a framework agreement with", "对口帮扶"), form a group;
+   a directed verb (帮扶, "assists") records who helps whom, and a helper with several
+   helped places gives one pairing per helped place.
+4. When no group forms but the sentence says cooperation and names exactly two places (not
+   counting places that only locate others), those two are the pairing.
+"""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 
 from nlp.lexicon import Hit, Lexicon, load_toml
 
 # Most specific relation first: when a sentence has several, the first found here wins.
 RELATION_ORDER = ("assistance", "sister_city", "pairing", "co_build", "cooperation")
-GROUP_MARKER = re.compile(r"^\s*(?:三地|三区|三县|三市|四地|两地|等地|trio|three|four)", re.I)
+GROUP_MARKER = re.compile(
+    r"^\s*的?(?:三方|四方|三地|三区|三县|三市|四地|两地|等地|trio|three|four)", re.I
+)
 LIST_SEPARATOR = re.compile(r"[、,，;；]")
+HYPHEN = re.compile(r"^\s*[-–—/／－]\s*$")
+QUALIFIER_BEFORE = re.compile(r"^(?:\s*|’s\s+|'s\s+|\s*\(\s*|\s*（\s*)$")
+QUALIFIER_AFTER = re.compile(r"^(?:\s*|\s+(?:of|in)\s+|,\s*|\s*[)）]?\s*(?:of|in)?\s*)$")
+SENTENCE_PUNCT = re.compile(r"[。！？!?;；]")
+CHINESE = re.compile(r"[\u4e00-\u9fff]")
 MAX_GAP_ZH = 30
 MAX_GAP_EN = 90
+MAX_LINK_ZH = 10
 
 
 @dataclass(frozen=True)
@@ -51,6 +72,7 @@ class RelationLexicon:
         assert isinstance(links, dict)
         self.links = {w.lower() for w in links["zh"] + links["en"]}
         self.with_words = [w.lower() for w in links["with_en"] + links["with_zh"]]
+        self.link_chars = [w for w in links["with_zh"]]
 
 
 @cache
@@ -58,35 +80,43 @@ def relation_lexicon() -> RelationLexicon:
     return RelationLexicon()
 
 
-def _is_link(between: str, lex: RelationLexicon) -> bool:
-    words = between.strip().lower()
-    if not words:
+@dataclass
+class _Group:
+    places: list[PlaceRef]
+    source: str | None = None
+    targets: list[str] = field(default_factory=list)
+
+
+def _is_link(between: str, lex: RelationLexicon, chinese: bool) -> bool:
+    words = re.sub(r"\([^)]*\)|（[^）]*）", "", between).strip().lower()
+    if not words or words in lex.links:
         return True
-    if words in lex.links:
-        return True
-    # "Xinhui District and Taishan City" / "新会区与台山市" / "Xinhui (新会) and Taishan"
-    stripped = re.sub(r"\([^)]*\)|（[^）]*）", "", words).strip()
-    return stripped in lex.links
+    # "开平市与东部的鹤山市": a link word and a few modifiers, no clause break
+    return (
+        chinese
+        and len(words) <= MAX_LINK_ZH
+        and not LIST_SEPARATOR.search(words)
+        and any(w in words for w in lex.link_chars)
+        and not any(True for _ in lex.directed.find(words))
+    )
 
 
 def _bridge(between: str, lex: RelationLexicon, chinese: bool) -> str | None:
     """How a longer stretch of text joins two places: "directed", "passive", "with" or None."""
     limit = MAX_GAP_ZH if chinese else MAX_GAP_EN
-    if len(between) > limit or re.search(r"[。！？!?;；]", between):
+    if len(between) > limit or SENTENCE_PUNCT.search(between):
         return None
     if any(True for _ in lex.passive.find(between)):
         return "passive"
     if any(True for _ in lex.directed.find(between)):
-        return "directed"
-    if not any(True for _ in lex.relations.find(between)):
+        # "Zhuhai, which has been paired to assist Yangjiang": a clause comma is fine here
+        return "directed" if not chinese or not LIST_SEPARATOR.search(between) else None
+    if LIST_SEPARATOR.search(between) or not any(True for _ in lex.relations.find(between)):
         return None
-    tail = between.strip().lower()
     if chinese:
-        # "A与B签署" is a plain link; "A同B共建" too; "A在…与B" keeps the "with" at its end
-        if any(w in between for w in ("与", "和", "同", "跟")):
-            return "with"
-        return "with" if len(between) <= 12 else None
-    return "with" if any(tail.endswith(" " + w) or tail == w for w in lex.with_words) else None
+        return "with" if any(w in between for w in lex.link_chars) or len(between) <= 12 else None
+    tail = between.strip().lower().split()[-3:]
+    return "with" if any(w in tail for w in lex.with_words) else None
 
 
 def _relation(hits: list[Hit]) -> str | None:
@@ -103,61 +133,108 @@ def find_pairings(
 ) -> list[Found]:
     """Groups of places the sentence says cooperate, with the kind of relation."""
     lex = lexicon or relation_lexicon()
-    hits = list(lex.relations.find(sentence))
-    relation = _relation(hits)
+    relation = _relation(list(lex.relations.find(sentence)))
     if relation is None or len({p.code for p in places}) < 2:
         return []
-    chinese = bool(re.search(r"[\u4e00-\u9fff]", sentence))
-    ordered = _drop_qualifiers(sorted(places, key=lambda p: p.start), is_parent)
-    groups: list[list[PlaceRef]] = []
-    directions: list[tuple[str, str] | None] = []
-    current: list[PlaceRef] = [ordered[0]]
-    direction: tuple[str, str] | None = None
-    for prev, place in zip(ordered, ordered[1:], strict=False):
-        between = sentence[prev.end : place.start]
-        if _is_link(between, lex) or LIST_SEPARATOR.fullmatch(between.strip() or "x"):
-            current.append(place)
-            continue
-        bridge = _bridge(between, lex, chinese)
-        if bridge is not None and not LIST_SEPARATOR.search(between):
-            if bridge == "directed":
-                direction = (current[-1].code, place.code)
-            elif bridge == "passive":
-                direction = (place.code, current[-1].code)
-            current.append(place)
-            continue
-        groups.append(current)
-        directions.append(direction)
-        current, direction = [place], None
-    groups.append(current)
-    directions.append(direction)
-    found: list[Found] = []
-    for group, dirn in zip(groups, directions, strict=True):
-        for part in _split_lists(sentence, group, lex):
-            codes = tuple(dict.fromkeys(p.code for p in part))
-            if len(codes) < 2:
-                continue
-            source, target = dirn if dirn and relation == "assistance" else (None, None)
-            if source not in codes or target not in codes:
-                source = target = None
-            found.append(Found(tuple(sorted(codes)), relation, source, target))
+    chinese = bool(CHINESE.search(sentence))
+    ordered = _fold_qualifiers(sentence, sorted(places, key=lambda p: p.start), is_parent)
+    units = _units(sentence, ordered)
+    groups = _groups(sentence, units, lex, chinese)
+    found = _emit(sentence, groups, relation, lex)
+    if not found:
+        codes = list(dict.fromkeys(p.code for p in ordered))
+        located = [c for c in codes if not any(is_parent(c, o) for o in codes if o != c)]
+        if len(located) == 2:
+            found.append(Found(tuple(sorted(located)), relation, None, None))
     return found
 
 
-def _drop_qualifiers(
-    places: list[PlaceRef], is_parent: Callable[[str, str], bool]
+def _fold_qualifiers(
+    sentence: str, places: list[PlaceRef], is_parent: Callable[[str, str], bool]
 ) -> list[PlaceRef]:
-    """ "江门鹤山" / "Heshan, Jiangmen": a prefecture next to its own county qualifies it."""
+    """Fold "江门鹤山", "Shenzhen's Longhua", "Haizhu of Guangzhou", "Xinhui (新会区)" into one."""
     out: list[PlaceRef] = []
-    for i, place in enumerate(places):
-        nxt = places[i + 1] if i + 1 < len(places) else None
-        prev = out[-1] if out else None
-        if nxt is not None and nxt.start - place.end <= 1 and is_parent(place.code, nxt.code):
-            continue
-        if prev is not None and place.start - prev.end <= 2 and is_parent(place.code, prev.code):
-            continue
+    for place in places:
+        if out:
+            prev = out[-1]
+            between = sentence[prev.end : place.start]
+            if len(between) <= 6:
+                if prev.code == place.code or (
+                    is_parent(prev.code, place.code) and QUALIFIER_BEFORE.match(between)
+                ):
+                    out[-1] = PlaceRef(place.code, prev.start, place.end)
+                    continue
+                if is_parent(place.code, prev.code) and QUALIFIER_AFTER.match(between):
+                    out[-1] = PlaceRef(prev.code, prev.start, place.end)
+                    continue
         out.append(place)
     return out
+
+
+def _units(sentence: str, places: list[PlaceRef]) -> list[list[PlaceRef]]:
+    units: list[list[PlaceRef]] = []
+    for place in places:
+        if units and HYPHEN.match(sentence[units[-1][-1].end : place.start]):
+            units[-1].append(place)
+        else:
+            units.append([place])
+    return units
+
+
+def _groups(
+    sentence: str, units: list[list[PlaceRef]], lex: RelationLexicon, chinese: bool
+) -> list[_Group]:
+    groups = [_Group(list(units[0]))]
+    for prev_unit, unit in zip(units, units[1:], strict=False):
+        current = groups[-1]
+        prev = prev_unit[-1]
+        between = sentence[prev.end : unit[0].start]
+        both_hyphenated = len(prev_unit) > 1 and len(unit) > 1
+        bridge = None if _is_link(between, lex, chinese) else _bridge(between, lex, chinese)
+        if bridge in ("directed", "passive"):
+            helper, helped = (prev.code, unit[0].code)
+            if bridge == "passive":
+                helper, helped = helped, helper
+            if current.source is not None and current.source != helper:
+                # "A supports B and C supports D": C starts a group of its own
+                if prev in current.places:
+                    current.places.remove(prev)
+                    if prev.code in current.targets:
+                        current.targets.remove(prev.code)
+                groups.append(_Group([prev, *unit], helper, [helped]))
+                continue
+            current.places.extend(unit)
+            current.source = helper
+            current.targets.append(helped)
+            continue
+        linked = _is_link(between, lex, chinese) or LIST_SEPARATOR.fullmatch(between.strip() or "x")
+        if (linked or bridge == "with") and not both_hyphenated:
+            if current.source is not None and linked:
+                current.targets.append(unit[0].code)  # "A 对口支援 B 和 C"
+            current.places.extend(unit)
+        else:
+            groups.append(_Group(list(unit)))
+    return groups
+
+
+def _emit(sentence: str, groups: list[_Group], relation: str, lex: RelationLexicon) -> list[Found]:
+    found: list[Found] = []
+    helps = [h.end for h in lex.directed.find(sentence)]
+    for group in groups:
+        if group.source is not None and relation == "assistance":
+            for target in dict.fromkeys(group.targets):
+                if target != group.source:
+                    pair = tuple(sorted((group.source, target)))
+                    found.append(Found(pair, relation, group.source, target))
+            continue
+        if relation == "assistance" and any(end <= group.places[0].start for end in helps):
+            # "…支持环江县和都安县的产业": the places are what is helped, the helper is not here
+            continue
+        for part in _split_lists(sentence, group.places, lex):
+            codes = tuple(sorted(dict.fromkeys(p.code for p in part)))
+            if len(codes) >= 2:
+                found.append(Found(codes, relation, None, None))
+    return found
 
 
 def _split_lists(
@@ -169,7 +246,7 @@ def _split_lists(
     parts: list[list[PlaceRef]] = [[group[0]]]
     for prev, place in zip(group, group[1:], strict=False):
         between = sentence[prev.end : place.start]
-        if LIST_SEPARATOR.search(between) and not _is_link(between, lex):
+        if LIST_SEPARATOR.search(between) and not HYPHEN.match(between):
             parts.append([place])
         else:
             parts[-1].append(place)

@@ -59,6 +59,25 @@ def _by_sentence(doc: Doc, spans: list[Span]) -> list[list[Span]]:
     return out
 
 
+def _parties(doc: Doc) -> list[Span]:
+    """Linked places that can be a party: not the city in front of a town or zone it locates
+    ("东莞市长安镇" is the town, "江门高新区" the zone)."""
+    ents = list(doc.ents)
+    out = []
+    for i, ent in enumerate(ents):
+        if ent.label_ not in LINKED or not ent.kb_id_:
+            continue
+        nxt = ents[i + 1] if i + 1 < len(ents) else None
+        if (
+            nxt is not None
+            and nxt.label_ in ("TOWN", "ZONE")
+            and nxt.start_char - ent.end_char <= 1
+        ):
+            continue
+        out.append(ent)
+    return out
+
+
 def _amounts(spans: list[Span]) -> list[Amount]:
     return [
         Amount(s.text, s.start_char, s.end_char, s._.money["value"], s._.money["currency"])
@@ -95,7 +114,7 @@ class PairingFinder:
 
     def __call__(self, doc: Doc) -> Doc:
         found: list[dict[str, Any]] = []
-        linked = [e for e in doc.ents if e.label_ in LINKED and e.kb_id_]
+        linked = _parties(doc)
         for (start, end), ents in zip(_sentences(doc), _by_sentence(doc, linked), strict=True):
             if len({e.kb_id_ for e in ents}) < 2:
                 continue
