@@ -1,0 +1,1 @@
+"""spaCy components of the coopwatch pipelines, registered as coopwatch_<name> factories."""

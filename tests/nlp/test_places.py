@@ -1,0 +1,244 @@
+"""coopwatch_places: districts, regions, towns and zones in Chinese and English sentences."""
+
+from __future__ import annotations
+
+import pytest
+import spacy
+from spacy.language import Language
+
+import nlp.components.places  # noqa: F401 - registers the factory
+
+JIANGMEN_UNITS = {
+    "440703", "440704", "440705", "440781", "440783", "440784", "440785",
+}  # fmt: skip
+
+
+def _pipeline(lang: str, **config: object) -> Language:
+    nlp = spacy.blank(lang)
+    if lang == "zh":
+        nlp.add_pipe("sentencizer", config={"punct_chars": ["。", "！", "？", "；", "!", "?"]})
+    else:
+        nlp.add_pipe("sentencizer")
+    nlp.add_pipe("coopwatch_places", config=config)
+    nlp.initialize()
+    return nlp
+
+
+@pytest.fixture(scope="module")
+def zh() -> Language:
+    return _pipeline("zh")
+
+
+@pytest.fixture(scope="module")
+def en() -> Language:
+    return _pipeline("en")
+
+
+def ents(nlp: Language, text: str, label: str | None = None) -> list[tuple[str, str, str]]:
+    return [
+        (e.text, e.label_, e.kb_id_) for e in nlp(text).ents if label is None or e.label_ == label
+    ]
+
+
+def codes(nlp: Language, text: str, label: str = "DISTRICT") -> set[str]:
+    return {code for _, _, code in ents(nlp, text, label)}
+
+
+# ---------------------------------------------------------------- Jiangmen's seven units
+
+
+def test_jiangmen_units_in_chinese_full_and_short(zh: Language) -> None:
+    full = "江门市辖蓬江区、江海区、新会区，代管台山市、开平市、鹤山市、恩平市。"
+    short = "江门的蓬江、江海、新会、台山、开平、鹤山、恩平七地联合招商。"
+    assert codes(zh, full) == JIANGMEN_UNITS | {"440700"}
+    assert codes(zh, short) == JIANGMEN_UNITS | {"440700"}
+
+
+def test_jiangmen_units_in_english(en: Language) -> None:
+    text = (
+        "Jiangmen has seven county-level units: Pengjiang District, Jianghai, Xinhui, "
+        "Taishan City, Kaiping, Heshan and Enping."
+    )
+    assert codes(en, text) == JIANGMEN_UNITS | {"440700"}
+    assert ("Pengjiang District", "DISTRICT", "440703") in ents(en, text)
+
+
+def test_hyphenated_english_pairs_give_each_member(en: Language) -> None:
+    text = "The Pengjiang-Jianghai-Enping group and the Xinhui-Taishan pair met in Jiangmen."
+    assert codes(en, text) == {"440703", "440704", "440785", "440705", "440781", "440700"}
+
+
+# ---------------------------------------------------------------- ambiguity
+
+
+def test_heshan_resolved_to_hebi_by_context(zh: Language) -> None:
+    assert codes(zh, "鹤壁市淇滨区与鹤山共建煤化工园区。") >= {"410602"}
+    assert "440784" not in codes(zh, "鹤壁市淇滨区与鹤山共建煤化工园区。")
+    assert codes(zh, "河南鹤壁：鹤山推进矿区转型。") == {"410600", "410602"}
+    # both readings have support (广东 / 鹤壁); the nearer relative wins
+    assert codes(zh, "广东客商到鹤壁市考察，与鹤山企业座谈。") == {"410600", "410602"}
+
+
+def test_heshan_resolved_to_jiangmen_by_context(zh: Language) -> None:
+    assert codes(zh, "江门市与鹤山商讨产业合作。") == {"440700", "440784"}
+    assert codes(zh, "开平与鹤山两地签约。") == {"440783", "440784"}
+
+
+def test_written_suffix_decides(zh: Language) -> None:
+    assert codes(zh, "鹤山区代表团访问江门。") == {"410602", "440700"}
+    both = {"130200", "130205", "440700", "440783"}
+    assert codes(zh, "唐山市开平区和江门开平市都叫开平。") == both
+
+
+def test_explicit_parent_prefix_wins_over_document(zh: Language, en: Language) -> None:
+    # the document is about Jiangmen, but 鹤壁鹤山 names its parent
+    found = codes(zh, "江门市新会区的客商考察了鹤壁鹤山。")
+    assert found == {"440700", "440705", "410600", "410602"}
+    assert "410602" in codes(en, "Jiangmen investors visited Heshan in Hebi.")
+
+
+def test_taishan_in_english_both_ways(en: Language) -> None:
+    assert codes(en, "Taishan and Kaiping signed a tourism pact in Jiangmen.") >= {"440781"}
+    assert "370902" in codes(en, "Taishan District of Tai'an in Shandong hosts the fair.")
+    assert "370902" in codes(en, "Taishan and Tai'an officials met in Shandong.")
+
+
+def test_short_name_of_province_and_city(zh: Language) -> None:
+    assert ents(zh, "吉林与广东开展对口合作。", "REGION") == [
+        ("吉林", "REGION", "220000"),
+        ("广东", "REGION", "440000"),
+    ]
+    assert codes(zh, "吉林市与江门签约。") == {"220200", "440700"}
+
+
+# ---------------------------------------------------------------- common words, facilities
+
+
+def test_common_words_are_not_places(zh: Language) -> None:
+    text = "两地深化合作，推进乡村振兴，发展新兴产业，实现共同富裕，天下太平，和平发展。"
+    assert ents(zh, text) == []
+    # the parent is in the document, but the common word stands alone
+    assert codes(zh, "云浮市大力发展新兴产业。") == {"445300"}
+    assert codes(zh, "辽宁丹东推进乡村振兴。") == {"210600"}
+
+
+def test_common_word_counts_with_suffix_parent_or_list(zh: Language) -> None:
+    assert codes(zh, "云浮市新兴县发展新兴产业。") == {"445300", "445321"}
+    assert codes(zh, "云浮新兴的温泉很有名。") == {"445300", "445321"}
+    assert codes(zh, "罗定、新兴、郁南三地结对。") == {"445381", "445321", "445322"}
+
+
+def test_names_across_word_boundaries_need_support(zh: Language) -> None:
+    # 都安 (首都安全), 比如, 长清 (擅长清洗): county names with no related place nearby
+    assert codes(zh, "确保首都安全。比如，擅长清洗数据的团队。") == set()
+
+
+def test_facility_names_are_not_mentions(zh: Language) -> None:
+    text = "代表团参观了中山大学、中山公园和中山路，又去了泰山。"
+    assert ents(zh, text) == []
+    assert ents(zh, "江门职业技术学院和台山核电站。") == []
+
+
+def test_full_name_inside_facility_still_counts(zh: Language) -> None:
+    assert codes(zh, "新会区人民医院与中山大学合作。") == {"440705"}
+
+
+def test_english_facilities_and_common_words(en: Language) -> None:
+    text = (
+        "Zhongshan University, Zhongshan Road, Mount Taishan, the Taishan Nuclear Power Plant "
+        "and the Hong Kong-Zhuhai-Macao Bridge; North China; Southern cities."
+    )
+    assert ents(en, text) == []
+    assert codes(en, "Zhongshan City and the North District of Hong Kong.") == {"442000", "810013"}
+
+
+# ---------------------------------------------------------------- scripts and languages
+
+
+def test_traditional_chinese(zh: Language) -> None:
+    assert codes(zh, "臺山市與鶴山市在江門簽署協議。") == {"440781", "440784", "440700"}
+    assert codes(zh, "鶴山、臺山兩地合作。") == {"440784", "440781"}
+
+
+def test_mixed_english_with_chinese_in_brackets(en: Language) -> None:
+    found = ents(en, "Xinhui District (新会区) and Kaiping (開平) signed with Heshan (鹤山).")
+    assert ("新会区", "DISTRICT", "440705") in found
+    assert ("開平", "DISTRICT", "440783") in found
+    assert {code for *_, code in found} == {"440705", "440783", "440784"}
+
+
+def test_character_segmentation_cannot_lose_names(zh: Language) -> None:
+    doc = zh("元朗区和新会区")
+    assert [(e.text, e.kb_id_) for e in doc.ents] == [("元朗区", "810012"), ("新会区", "440705")]
+    assert doc.ents[0]._.candidates == ["810012"]
+
+
+# ---------------------------------------------------------------- types
+
+
+def test_regions_towns_and_zones_typed(zh: Language) -> None:
+    text = (
+        "广东省江门高新区、新会区会城街道、东莞长安镇和横琴粤澳深度合作区"
+        "与香港特别行政区、澳门合作。"
+    )
+    found = ents(zh, text)
+    assert ("广东省", "REGION", "440000") in found
+    assert ("江门高新区", "ZONE", "") in found
+    assert ("会城街道", "TOWN", "") in found
+    assert ("长安镇", "TOWN", "") in found
+    assert ("横琴粤澳深度合作区", "ZONE", "") in found
+    assert ("香港特别行政区", "REGION", "810000") in found
+    assert ("澳门", "REGION", "820000") in found
+    assert codes(zh, text) == {"440705", "441900"}  # no 江门, no 长安区
+
+
+def test_full_name_before_zone_stays_a_district(zh: Language) -> None:
+    found = ents(zh, "江门市高新区与天津滨海新区，银湖湾滨海新区。")
+    assert ("江门市", "DISTRICT", "440700") in found
+    assert ("滨海新区", "DISTRICT", "120116") in found
+    assert ("银湖湾滨海新区", "ZONE", "") in found
+
+
+def test_english_regions_towns_and_zones(en: Language) -> None:
+    text = (
+        "Guangdong Province, Hong Kong and the Macau SAR back the Jiangmen High-tech Zone, "
+        "Hengqin, the Nansha New Area and Changan Town; Chang'an and Humen towns too."
+    )
+    found = ents(en, text)
+    assert ("Guangdong Province", "REGION", "440000") in found
+    assert ("Hong Kong", "REGION", "810000") in found
+    assert ("Macau SAR", "REGION", "820000") in found
+    assert ("Jiangmen High-tech Zone", "ZONE", "") in found
+    assert ("Hengqin", "ZONE", "") in found
+    assert ("Nansha New Area", "ZONE", "") in found
+    assert ("Changan Town", "TOWN", "") in found
+    assert codes(en, text) == set()
+
+
+def test_hong_kong_and_macao_districts(zh: Language, en: Language) -> None:
+    assert codes(zh, "香港元朗、屯门与深圳南山合作。") >= {"810012", "810011", "440305"}
+    assert codes(en, "Sha Tin District and Our Lady of Fatima Parish in Macao.") == {
+        "810016",
+        "820001",
+    }
+
+
+# ---------------------------------------------------------------- contract
+
+
+def test_existing_entities_kept_only_where_they_do_not_overlap() -> None:
+    nlp = spacy.blank("en")
+
+    @Language.component("_fake_ner")
+    def fake_ner(doc):  # type: ignore[no-untyped-def]
+        doc.ents = [doc.char_span(0, 6, label="GPE"), doc.char_span(12, 16, label="ORG")]
+        return doc
+
+    nlp.add_pipe("_fake_ner")
+    nlp.add_pipe("coopwatch_places")
+    nlp.initialize()
+    doc = nlp("Xinhui with Acme")
+    assert [(e.text, e.label_) for e in doc.ents] == [("Xinhui", "DISTRICT"), ("Acme", "ORG")]
+    keep = _pipeline("en", overwrite_ents=False)
+    keep.add_pipe("_fake_ner", first=True)
+    assert [e.label_ for e in keep("Xinhui with Acme").ents] == ["GPE", "ORG"]
