@@ -62,6 +62,25 @@ def find_date(sentence: str, default_year: int | None = None) -> str | None:
     return None
 
 
+# Words that say money is being spent on something (so an amount is an initiative's).
+MONEY_VERBS = re.compile(
+    r"投入|投资|拨付|拨款|安排|出资|资助|援助|注资|支持|设立|筹集|预算|"
+    r"\b(?:spend|spends|spent|invest|invests|invested|channel|channels|provide|provides|"
+    r"allocate|allocated|allocates|earmark|earmarked|put up|budget|budgeted|finance|finances|"
+    r"contribute|contributes|contributed|set up|raise|raised|received|receive|starts with)\b",
+    re.IGNORECASE,
+)
+
+
+# After an amount, these introduce what it pays for.
+PURPOSE = re.compile(
+    r"用于|用来|投向|专门用于|重点用于|支持|\b(?:for|to build|to upgrade|to develop|to fund|"
+    r"to finance|to support|to expand|on)\b",
+    re.IGNORECASE,
+)
+NOT_PURPOSE = frozenset({"fund", "agreement", "other"})
+
+
 def find_initiatives(
     sentence: str,
     districts: list[str],
@@ -72,10 +91,11 @@ def find_initiatives(
 ) -> list[FoundInitiative]:
     """Initiatives stated in one sentence.
 
-    A sentence qualifies when it names a place, an amount or a cooperation relation; each
-    type triggered gives one initiative (at most three), the first amount goes to the fund
-    (or to the first type when there is no fund), and a sentence with an amount and a
-    relation but no type word gives an "other" initiative.
+    A sentence qualifies when it names a place, an amount or a cooperation relation. Each
+    type triggered gives one initiative (at most three). Money goes to what it pays for:
+    the first purpose type (not fund or agreement), else the fund; an amount that is being
+    spent (投入, "will spend") with no type named makes a fund initiative, and every further
+    amount of the sentence another initiative of the same type.
     """
     related = any(True for _ in relation_lexicon().relations.find(sentence))
     if not (has_place or amounts or related):
@@ -84,16 +104,47 @@ def find_initiatives(
     types: dict[str, str] = {}
     for hit in hits:
         types.setdefault(hit.key, hit.text)
-    if not types:
-        if amounts and related:
-            types["other"] = amounts[0].text
+    spent = [a for a in amounts if MONEY_VERBS.search(sentence) or types or related]
+    if not types and not spent:
+        return []
+    chosen = list(types)[:MAX_TYPES_PER_SENTENCE]
+    # Each amount pays for what a purpose phrase after it names ("用于…", "to build…"),
+    # else for the nearest thing named (by characters), else it is a fund.
+    paid: list[tuple[str, Amount]] = []
+    for amount in spent:
+        near = [h for h in hits if h.key in chosen or h.key == "fund"]
+        marker = PURPOSE.search(sentence, amount.end)
+        goal = next(
+            (
+                h
+                for h in near
+                if marker is not None and h.start >= marker.end() and h.key not in NOT_PURPOSE
+            ),
+            None,
+        )
+        if goal is not None:
+            paid.append((goal.key, amount))
+        elif near:
+            best = min(near, key=lambda h: _distance(h.start, h.end, amount.start, amount.end))
+            paid.append((best.key, amount))
         else:
-            return []
-    chosen = list(types.items())[:MAX_TYPES_PER_SENTENCE]
-    money = amounts[0] if amounts else None
-    money_type = "fund" if "fund" in types else chosen[0][0]
+            paid.append(("fund", amount))
     date = find_date(sentence, default_year)
-    return [
-        FoundInitiative(kind, text, tuple(districts), money if kind == money_type else None, date)
-        for kind, text in chosen
-    ]
+    out: list[FoundInitiative] = []
+    used: set[str] = set()
+    for kind, amount in paid:
+        text = types.get(kind, amount.text)
+        out.append(FoundInitiative(kind, text, tuple(districts), amount, date))
+        used.add(kind)
+    for kind in chosen:
+        if kind not in used:
+            out.append(FoundInitiative(kind, types[kind], tuple(districts), None, date))
+    return out
+
+
+def _distance(a_start: int, a_end: int, b_start: int, b_end: int) -> int:
+    if a_end <= b_start:
+        return b_start - a_end
+    if b_end <= a_start:
+        return a_start - b_end
+    return 0

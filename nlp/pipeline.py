@@ -244,14 +244,26 @@ class Analyzer:
             )
 
 
+# When an article gives one group several relations, the most specific one is kept.
+RELATION_RANK = {"assistance": 0, "co_build": 1, "sister_city": 2, "pairing": 3, "cooperation": 4}
+
+
 def _finish(analysis: Analysis) -> None:
-    """Merge what several documents of one article found: one pairing per group and kind."""
-    merged: dict[tuple[tuple[str, ...], str], Pairing] = {}
+    """Merge what several sentences and documents found: one pairing per group of places."""
+    merged: dict[tuple[str, ...], Pairing] = {}
     for pairing in analysis.pairings:
-        key = (tuple(sorted(pairing.members)), pairing.relation)
-        if key not in merged or merged[key].source is None and pairing.source is not None:
+        key = tuple(sorted(pairing.members))
+        kept = merged.get(key)
+        if kept is None:
             merged[key] = pairing
-    groups = [set(p.members) for p in merged.values()]
+            continue
+        if RELATION_RANK.get(pairing.relation, 9) < RELATION_RANK.get(kept.relation, 9):
+            pairing.source = pairing.source or kept.source
+            pairing.target = pairing.target or kept.target
+            merged[key] = pairing
+        elif kept.source is None and pairing.source is not None:
+            kept.source, kept.target = pairing.source, pairing.target
+    groups = [set(key) for key in merged]
     # A pair inside a bigger group the article names (a trio, then two of it) is that group.
     analysis.pairings = [
         p
