@@ -14,9 +14,10 @@ from lxml.html import HtmlElement
 from coopwatch.article import Article
 from coopwatch.errors import ExtractionError
 from crawler import metadata as meta_
-from crawler.density import analyse, combine, element_lines, link_texts
+from crawler.density import walk
 from crawler.encoding import decode_html
 from crawler.pagination import find_next_pages, join_pages
+from crawler.reconcile import combine, link_texts
 from crawler.textclean import (
     clean_paragraphs,
     find_source,
@@ -24,7 +25,9 @@ from crawler.textclean import (
     labelled_date,
     normalize_space,
     parse_date,
+    squash,
 )
+from crawler.titles import choose_title, header_window
 
 __all__ = ["Page", "decode_html", "extract", "join_pages"]
 
@@ -103,7 +106,6 @@ def _htmldate(root: HtmlElement, url: str) -> str | None:
 
 
 def _strip_title(paragraphs: list[str], title: str) -> list[str]:
-    squash = lambda s: re.sub(r"[\W_]+", "", s).lower()  # noqa: E731
     key = squash(title)
     while paragraphs and key and squash(paragraphs[0]) == key:
         paragraphs = paragraphs[1:]
@@ -114,19 +116,24 @@ def _extract_html(html: str, url: str, encoding: str) -> Page:
     root = _parse(html)
     if root is None:
         raise ExtractionError(f"page could not be parsed as HTML: {url}")
+    # lxml.html builds each element's Python proxy through a Python-level class lookup, and
+    # a proxy dies with its last reference; holding them all for the page lets every later
+    # pass over the tree (ours, not trafilatura's: it works on a copy) reuse them.
+    proxies = list(root.iter())
     meta = meta_.meta_tags(root)
     ld = meta_.json_ld(root)
     site = meta.get("og:site_name")
     canonical = meta_.canonical_url(root, url, meta)
-    lines = meta_.visible_lines(root)
+    page_text = walk(root)
+    lines = page_text.lines
     next_pages = find_next_pages(root, url, canonical)
-    title = meta_.choose_title(root, meta, site, lines)
-    window = meta_.header_window(lines, title)
-    region_elements = analyse(root)[0]
-    region = clean_paragraphs([line for el in region_elements for line in element_lines(el)])
+    title = choose_title(root, meta, site, lines)
+    window = header_window(lines, title)
+    region = clean_paragraphs(page_text.region_lines)
+    links = link_texts(root)
     raw = _trafilatura_paragraphs(root, url)
     paragraphs = _strip_title(
-        combine(clean_paragraphs(raw), _strip_title(region, title), link_texts(root)), title
+        combine(clean_paragraphs(raw), _strip_title(region, title), links), title
     )
     text = "\n\n".join(paragraphs)
     if not text.strip():
@@ -148,6 +155,7 @@ def _extract_html(html: str, url: str, encoding: str) -> Page:
     if window_date is None and declared is None:
         window_date = next(filter(None, map(labelled_date, lines[:400])), None)
     fallback = None if (window_date or declared) else _htmldate(root, url)
+    del proxies
     published = meta_.choose_date(window_date, declared, fallback, chinese)
     article = Article(
         url=canonical,

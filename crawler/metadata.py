@@ -1,4 +1,4 @@
-"""Page metadata from an lxml tree: meta tags, visible lines, title, date, language, canonical."""
+"""Page metadata from an lxml tree: meta tags, JSON-LD, canonical URL, dates, authors, language."""
 
 from __future__ import annotations
 
@@ -7,68 +7,17 @@ import re
 from datetime import UTC, datetime
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
-from lxml import etree
 from lxml.html import HtmlElement
 
 from crawler.textclean import (
     BEIJING,
-    clean_title,
     find_authors,
     find_source,
     is_dateline,
     labelled_date,
-    normalize_space,
     parse_date,
-    title_parts,
 )
 
-BLOCK_TAGS = frozenset(
-    [
-        "address",
-        "article",
-        "aside",
-        "blockquote",
-        "br",
-        "center",
-        "dd",
-        "details",
-        "dialog",
-        "div",
-        "dl",
-        "dt",
-        "fieldset",
-        "figcaption",
-        "figure",
-        "footer",
-        "form",
-        "h1",
-        "h2",
-        "h3",
-        "h4",
-        "h5",
-        "h6",
-        "header",
-        "hr",
-        "li",
-        "main",
-        "nav",
-        "ol",
-        "p",
-        "pre",
-        "section",
-        "summary",
-        "table",
-        "td",
-        "th",
-        "tr",
-        "ul",
-        "title",
-        "option",
-    ]
-)
-SKIP_TAGS = frozenset(
-    ["script", "style", "noscript", "template", "svg", "head", "select", "textarea", "iframe"]
-)
 _DATE_META = re.compile(
     r"^(?:article:published_time|og:published_time|og:release_date|published_time|publishdate|publish_date|"
     r"pubdate|pubtime|publishtime|publish-date|datepublished|date|dc\.date|dc\.date\.issued|"
@@ -120,36 +69,6 @@ def json_ld(root: HtmlElement) -> list[dict]:
     return objects
 
 
-def visible_lines(root: HtmlElement, limit: int = 4000) -> list[str]:
-    """The page's text split at block boundaries, scripts and styles left out."""
-    parts: list[str] = []
-    body = root.find("body")
-    walker = etree.iterwalk(body if body is not None else root, events=("start", "end"))
-    for event, el in walker:
-        tag = el.tag if isinstance(el.tag, str) else None
-        if event == "start":
-            if tag is None or tag in SKIP_TAGS:
-                walker.skip_subtree()
-                if el.tail:
-                    parts.append(el.tail)
-                continue
-            if tag in BLOCK_TAGS:
-                parts.append("\n")
-            if el.text:
-                parts.append(el.text)
-        elif tag is not None and tag not in SKIP_TAGS:
-            if tag in BLOCK_TAGS:
-                parts.append("\n")
-            if el.tail:
-                parts.append(el.tail)
-        if len(parts) > limit * 8:
-            break
-    lines = [
-        normalize_space(line) for line in "".join(parts).split("\n") if line and not line.isspace()
-    ]
-    return [line for line in lines if line][:limit]
-
-
 _TRACKING = re.compile(r"^(?:utm_\w+|fbclid|gclid|yclid|mc_cid|mc_eid|_ga|spm)$", re.I)
 
 
@@ -185,92 +104,6 @@ def canonical_url(root: HtmlElement, url: str, meta: dict[str, str]) -> str:
     return strip_tracking(url)
 
 
-def _same(a: str, b: str) -> bool:
-    squash = lambda s: re.sub(r"[\W_]+", "", s).lower()  # noqa: E731
-    return bool(a) and squash(a) == squash(b)
-
-
-def choose_title(
-    root: HtmlElement, meta: dict[str, str], site: str | None, lines: list[str] | None = None
-) -> str:
-    """The headline as shown: an h1 or visible line the <title>/og:title confirms.
-
-    Falls back to the <title> without its site-name part.
-    """
-    page_title = clean_title(root.findtext(".//title"))
-    og_title = clean_title(meta.get("og:title") or meta.get("twitter:title"))
-    references = [t for t in (page_title, og_title) if t]
-    site_names = {s for s in (site, meta.get("application-name")) if s}
-    headings = [clean_title(h.text_content()) for h in root.iter("h1", "h2")][:12]
-    headings = [
-        h for h in headings if 2 <= len(h) <= 300 and not any(_same(h, s) for s in site_names)
-    ]
-    squash = lambda s: re.sub(r"[\W_]+", "", s).lower()  # noqa: E731
-    for heading in headings:
-        key = squash(heading)
-        if len(key) < 2:
-            continue
-        for ref in references:
-            parts = title_parts(ref)
-            ref_key = squash(ref)
-            if _same(heading, ref) or (parts and _same(heading, parts[0])):
-                return heading
-            if (
-                len(key) >= 6
-                and ref_key.startswith(key)
-                and not any(_same(heading, p) for p in parts[1:])
-            ):
-                return heading
-            if parts and len(squash(parts[0])) >= 6 and key.startswith(squash(parts[0])):
-                return heading
-    shown = _shown_prefix(lines or [], references, site_names)
-    if shown:
-        return shown
-    for ref in (og_title, page_title):
-        if not ref:
-            continue
-        parts = [p for p in title_parts(ref) if not any(_same(p, s) for s in site_names)]
-        if not parts:
-            continue
-        if _same(ref, og_title) and len(parts) == 1:
-            return parts[0]
-        return max(parts, key=len) if len(parts[0]) < 0.5 * max(len(p) for p in parts) else parts[0]
-    return headings[0] if headings else ""
-
-
-def _ends_at_separator(shown: str, rest: str) -> bool:
-    if not rest or re.match(r"\s*[-_|｜–—·:：]", rest):
-        return True
-    return rest[0].isspace() and len(rest.strip()) < 0.5 * len(shown)
-
-
-def _shown_prefix(lines: list[str], references: list[str], site_names: set[str]) -> str:
-    """The longest visible line (of the first 600) that is the page title or a part of it.
-
-    A part is what the title holds between site-name separators; a line the title merely
-    begins with must end where a separator follows, so a headline broken over two lines
-    does not count.
-    """
-    refs = [clean_title(ref) for ref in references]
-    parts = {
-        p for ref in refs for p in title_parts(ref) if not any(_same(p, s) for s in site_names)
-    }
-    longest = max((len(p) for p in parts), default=0)
-    parts = {p for p in parts if len(p) >= 0.5 * longest}
-    best = ""
-    for line in lines[:600]:
-        if len(line) > 300 or len(line) <= len(best):
-            continue
-        shown = clean_title(line)
-        if len(re.sub(r"[\W_]+", "", shown)) < 5:
-            continue
-        if shown in parts or any(
-            ref.startswith(shown) and _ends_at_separator(shown, ref[len(shown) :]) for ref in refs
-        ):
-            best = shown
-    return best
-
-
 def _aware(value: datetime, chinese: bool) -> datetime:
     if value.tzinfo is not None:
         return value
@@ -299,17 +132,6 @@ def meta_date(meta: dict[str, str], ld: list[dict]) -> datetime | None:
             if parsed:
                 return parsed
     return None
-
-
-def header_window(lines: list[str], title: str, before: int = 4, after: int = 14) -> list[str]:
-    """The lines around the headline, where bylines and date lines sit."""
-    squash = lambda s: re.sub(r"[\W_]+", "", s).lower()  # noqa: E731
-    key = squash(title)
-    if key:
-        for index, line in enumerate(lines):
-            if squash(line) == key:
-                return lines[max(0, index - before) : index + after]
-    return []
 
 
 def visible_date(window: list[str]) -> datetime | None:
