@@ -79,6 +79,7 @@ PURPOSE = re.compile(
     re.IGNORECASE,
 )
 NOT_PURPOSE = frozenset({"fund", "agreement", "other"})
+FUND_NEAR = 8  # characters between a named fund and its amount
 
 
 def find_initiatives(
@@ -128,6 +129,13 @@ def find_initiatives(
             best = min(near, key=lambda h: _distance(h.start, h.end, amount.start, amount.end))
             paid.append((best.key, amount))
         else:
+            paid.append(("fund", amount))
+        # "帮扶资金1.5亿元，投向产业园": the money is a fund and pays for the park as well
+        named_fund = any(
+            h.key == "fund" and _distance(h.start, h.end, amount.start, amount.end) <= FUND_NEAR
+            for h in hits
+        )
+        if named_fund and paid[-1][0] != "fund":
             paid.append(("fund", amount))
     date = find_date(sentence, default_year)
     out: list[FoundInitiative] = []
