@@ -358,3 +358,69 @@ def config_cmd(ctx: click.Context) -> None:
     for section, key, _default, doc in describe():
         value = data[section][key]
         click.echo(f"[{section}] {key} = {json.dumps(value, ensure_ascii=False)}    # {doc}")
+
+
+@main.command()
+@click.option(
+    "--period",
+    type=click.Choice(["daily", "weekly"]),
+    help="A digest per day or per ISO week (default weekly; with dates: one of the range).",
+)
+@click.option("--since", type=click.DateTime(["%Y-%m-%d"]), help="First day (YYYY-MM-DD).")
+@click.option("--until", type=click.DateTime(["%Y-%m-%d"]), help="Last day, included.")
+@click.option("--site-dir", help="Overrides [site] dir for this run.")
+@click.pass_context
+def digest(
+    ctx: click.Context,
+    period: str | None,
+    since: Any,
+    until: Any,
+    site_dir: str | None,
+) -> None:
+    """Render the bilingual digests and the site (pages, feeds, JSON, text) from the store.
+
+    Writes index and archive pages per language, a page per digest, district and pairing
+    timelines, an Atom feed per language and a JSON and plain-text copy of each digest into
+    [site] dir (default ./site). Digests rendered before are rendered again.
+
+    \b
+    Example:
+      coopwatch digest --period weekly
+      coopwatch digest --since 2022-05-01 --until 2022-05-31
+    """
+    from coopwatch.store import Store
+    from output.site import render_site
+
+    settings = _settings(ctx, site={"dir": site_dir})
+    with Store.open(settings.database.url, echo=settings.database.echo) as store:
+        report = render_site(
+            store,
+            settings,
+            period=period,
+            since=since.date() if since else None,
+            until=until.date() if until else None,
+        )
+    click.echo(report.text())
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8000, show_default=True, type=int, help="Port to listen on.")
+@click.option("--site-dir", help="Overrides [site] dir for this run.")
+@click.pass_context
+def serve(ctx: click.Context, host: str, port: int, site_dir: str | None) -> None:
+    """Serve the rendered site read-only over HTTP for reading locally (Ctrl-C stops).
+
+    \b
+    Example:
+      coopwatch serve --port 8000     # then open http://127.0.0.1:8000/
+    """
+    from output.web import serve as serve_site
+
+    settings = _settings(ctx, site={"dir": site_dir})
+    serve_site(
+        settings.site.dir,
+        host,
+        port,
+        ready=lambda url: click.echo(f"Serving {settings.site.dir} at {url} (Ctrl-C stops)."),
+    )
