@@ -205,11 +205,13 @@ def build_stories(rows: Iterable[ArticleRow]) -> list[Story]:
                 if len(key) >= 2 and key not in relations:
                     pairings.append(key)
                     relations[key] = pairing.relation
-            seen: set[tuple[str, str]] = set()
+            seen: set[tuple[object, ...]] = set()
             for ini in analysis.initiatives:
-                if (ini.type, ini.evidence) in seen:
+                money = (ini.amount.currency, ini.amount.value) if ini.amount else None
+                same = (ini.type, tuple(sorted(ini.districts)), money, ini.date)
+                if same in seen:  # the same fact from another sentence
                     continue
-                seen.add((ini.type, ini.evidence))
+                seen.add(same)
                 link = evidence_link((analysed or first).url, ini.evidence)
                 places = [c for c in ini.districts if CODE.match(c)]
                 facts.append(Fact(ini.type, places, ini.amount, ini.date, ini.evidence, link))
@@ -245,9 +247,25 @@ def first_seen(stories: Iterable[Story]) -> dict[PairKey, datetime]:
     return seen
 
 
-def _totals(facts: Iterable[Fact]) -> list[Money]:
+def _with_amounts(stories: Iterable[Story]) -> list[Fact]:
+    """Facts with an amount, each figure once per story: a story that repeats "2.1亿元" in
+    its title and text, or gives a fund and a park the same figure, announced it once."""
+    found = []
+    for story in stories:
+        seen: set[tuple[str, int | float]] = set()
+        for fact in story.facts:
+            if fact.amount is None:
+                continue
+            key = (fact.amount.currency, fact.amount.value)
+            if key not in seen:
+                seen.add(key)
+                found.append(fact)
+    return found
+
+
+def _totals(stories: Iterable[Story]) -> list[Money]:
     sums: dict[str, int | float] = defaultdict(int)
-    for fact in facts:
+    for fact in _with_amounts(stories):
         if fact.amount is not None:
             sums[fact.amount.currency] += fact.amount.value
     return [Money("", value, cur) for cur, value in sorted(sums.items(), key=lambda kv: -kv[1])]
@@ -273,11 +291,11 @@ def build_digest(
         else:
             other.append(story)
     groups = [
-        Group("pairing", key, items, _totals(f for s in items for f in s.facts))
+        Group("pairing", key, items, _totals(items))
         for key, items in sorted(pair_groups.items(), key=lambda kv: (-len(kv[1]), kv[0]))
     ]
     groups += [
-        Group("district", (code,), items, _totals(f for s in items for f in s.facts))
+        Group("district", (code,), items, _totals(items))
         for code, items in sorted(district_groups.items(), key=lambda kv: (-len(kv[1]), kv[0]))
     ]
     if other:
@@ -294,7 +312,7 @@ def build_digest(
         facts.extend(story.facts)
     new = [(key, relation[key]) for key in sorted(edges) if start <= seen.get(key, start) < end]
     by_amount = sorted(
-        (f for f in facts if f.amount is not None),
+        _with_amounts(chosen),
         key=lambda f: -(f.amount.value if f.amount else 0),
     )
     summary = Summary(

@@ -156,3 +156,26 @@ def test_email_has_table_instead_of_svg(week) -> None:  # type: ignore[no-untype
     assert "https://digests.example.org/zh/digests/2022-W18.html" in mail.html
     assert mail.subject == "coopwatch · 摘要：2022年5月2日当周"
     assert "新结对" in mail.text
+
+
+def test_a_figure_repeated_in_one_story_is_counted_once() -> None:
+    from coopwatch.article import Analysis, Initiative, Pairing
+    from output.queries import ArticleRow
+
+    park = Money("2.1亿元", 210_000_000, "CNY")
+    analysis = Analysis(
+        language="zh",
+        pairings=[Pairing(["440705", "440781"], "co_build", "共建")],
+        initiatives=[
+            Initiative("industrial_park", "园", ["440705"], "标题：投资2.1亿元", park),
+            Initiative("investment_promotion", "投资", ["440705"], "正文：总投资2.1亿元", park),
+        ],
+    )
+    row = ArticleRow(
+        1, 1, "https://x.example/1", "t", "t", datetime(2022, 5, 3, tzinfo=UTC), "s", "zh", "new"
+    )
+    row.analysis = analysis
+    stories = build_stories([row])
+    digest = build_digest(WEEK, stories, TZ, first_seen(stories))
+    assert digest.groups[0].totals == [Money("", 210_000_000, "CNY")]
+    assert len(digest.summary.top_facts) == 1
