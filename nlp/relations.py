@@ -31,6 +31,7 @@ LIST_SEPARATOR = re.compile(r"[、,，;；]")
 HYPHEN = re.compile(r"^\s*[-–—/／－]\s*$")
 QUALIFIER_BEFORE = re.compile(r"^(?:\s*|’s\s+|'s\s+|\s*\(\s*|\s*（\s*)$")
 QUALIFIER_AFTER = re.compile(r"^(?:\s*|\s+(?:of|in)\s+|,\s*|\s*[)）]?\s*(?:of|in)?\s*)$")
+SAME_PLACE = re.compile(r"^\s*[(（]?\s*$")  # "Xinhui District (新会区)"
 SENTENCE_PUNCT = re.compile(r"[。！？!?;；]")
 CHINESE = re.compile(r"[\u4e00-\u9fff]")
 MAX_GAP_ZH = 30
@@ -141,11 +142,26 @@ def find_pairings(
     units = _units(sentence, ordered)
     groups = _groups(sentence, units, lex, chinese)
     found = _emit(sentence, groups, relation, lex)
-    if not found:
+    helps = [h for h in lex.directed.find(sentence)]
+    if not found and not (relation == "assistance" and helps and helps[0].end <= ordered[0].start):
         codes = list(dict.fromkeys(p.code for p in ordered))
         located = [c for c in codes if not any(is_parent(c, o) for o in codes if o != c)]
         if len(located) == 2:
             found.append(Found(tuple(sorted(located)), relation, None, None))
+    return [_direct(f, ordered, helps) for f in found]
+
+
+def _direct(found: Found, places: list[PlaceRef], helps: list[Hit]) -> Found:
+    """ "A与B结对，援建B的医院": the member named after the helping verb is the one helped."""
+    if found.relation != "assistance" or found.source is not None or len(found.members) != 2:
+        return found
+    for verb in helps:
+        before = {p.code for p in places if p.end <= verb.start} & set(found.members)
+        after = {p.code for p in places if p.start >= verb.end} & set(found.members)
+        if len(after) == 1 and before and before != after:
+            (target,) = after
+            (source,) = set(found.members) - after
+            return Found(found.members, found.relation, source, target)
     return found
 
 
@@ -159,9 +175,8 @@ def _fold_qualifiers(
             prev = out[-1]
             between = sentence[prev.end : place.start]
             if len(between) <= 6:
-                if prev.code == place.code or (
-                    is_parent(prev.code, place.code) and QUALIFIER_BEFORE.match(between)
-                ):
+                same = prev.code == place.code and SAME_PLACE.match(between)
+                if same or (is_parent(prev.code, place.code) and QUALIFIER_BEFORE.match(between)):
                     out[-1] = PlaceRef(place.code, prev.start, place.end)
                     continue
                 if is_parent(place.code, prev.code) and QUALIFIER_AFTER.match(between):
