@@ -150,7 +150,11 @@ def parse(ctx: click.Context, inputs: tuple[str, ...], as_json: bool, analysis: 
     if analysis:
         from nlp.pipeline import Analyzer
 
-        analyzer = Analyzer(model_en=settings.nlp.model_en, model_zh=settings.nlp.model_zh)
+        analyzer = Analyzer(
+            model_en=settings.nlp.model_en,
+            model_zh=settings.nlp.model_zh,
+            max_chars=settings.nlp.max_chars,
+        )
     failed = 0
     for item in inputs:
         try:

@@ -95,6 +95,12 @@ class NlpSettings(_Section):
     )
     batch_size: int = Field(50, ge=1, description="Articles analysed (and stored) per batch.")
     workers: int = Field(1, ge=1, description="Processes spaCy uses to analyse (nlp.pipe).")
+    max_chars: int = Field(
+        200_000,
+        ge=1000,
+        description="Longest text analysed; a longer one is analysed up to here and the "
+        "analysis says so.",
+    )
 
 
 class SiteSettings(_Section):

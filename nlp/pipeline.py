@@ -101,8 +101,7 @@ def document_text(article: Article) -> str:
     return f"{article.title}\n\n{article.text}" if article.title else article.text
 
 
-def _jobs(index: int, article: Article, parts: list[Segment]) -> list[_Job]:
-    full = document_text(article)
+def _jobs(index: int, full: str, article: Article, parts: list[Segment]) -> list[_Job]:
     jobs: dict[str, list[_Job]] = {}
     cursor = 0
     for seg in parts:
@@ -134,8 +133,9 @@ def _jobs(index: int, article: Article, parts: list[Segment]) -> list[_Job]:
 class Analyzer:
     """Runs the pipelines over articles, one spaCy document per article and language."""
 
-    def __init__(self, *, model_en: str = "", model_zh: str = "") -> None:
+    def __init__(self, *, model_en: str = "", model_zh: str = "", max_chars: int = 200_000) -> None:
         self.models = {"en": model_en, "zh": model_zh}
+        self.max_chars = max_chars
         from nlp.gazetteer import Gazetteer
 
         self.gazetteer = Gazetteer.load()
@@ -155,11 +155,24 @@ class Analyzer:
         results: list[Analysis] = []
         jobs: list[_Job] = []
         for index, article in enumerate(batch):
-            parts = segments(document_text(article))
+            text = document_text(article)
+            note = None
+            if len(text) > self.max_chars:
+                note = (
+                    f"text of {len(text):,} characters is longer than [nlp] max_chars="
+                    f"{self.max_chars:,}: only the beginning was analysed"
+                )
+                text = text[: self.max_chars]
+            parts = segments(text)
             results.append(
-                Analysis(language=main_language(parts), segments=parts, version=PIPELINE_VERSION)
+                Analysis(
+                    language=main_language(parts),
+                    segments=parts,
+                    version=PIPELINE_VERSION,
+                    error=note,
+                )
             )
-            jobs.extend(_jobs(index, article, parts))
+            jobs.extend(_jobs(index, text, article, parts))
         for lang in PIPELINE_LANGUAGES:
             todo = [job for job in jobs if job.lang == lang]
             if not todo:

@@ -49,7 +49,11 @@ def analyze_store(
 ) -> AnalyzeReport:
     """Analyse pending articles batch by batch; each batch is stored before the next starts,
     so an interrupted run loses at most one batch and a rerun picks up where it stopped."""
-    analyzer = Analyzer(model_en=settings.nlp.model_en, model_zh=settings.nlp.model_zh)
+    analyzer = Analyzer(
+        model_en=settings.nlp.model_en,
+        model_zh=settings.nlp.model_zh,
+        max_chars=settings.nlp.max_chars,
+    )
     report = AnalyzeReport()
     n_process = workers or settings.nlp.workers
     version = PIPELINE_VERSION if reanalyze else None

@@ -37,7 +37,7 @@ def doc_text(doc: Doc) -> str:
 
 def sentence_ranges(text: str) -> list[tuple[int, int]]:
     """(start, end) character ranges of the sentences, surrounding spaces left out."""
-    ranges = []
+    ranges: list[tuple[int, int]] = []
     start = 0
     for match in _END.finditer(text):
         end = match.end()
@@ -68,5 +68,5 @@ def sentences(doc: Doc) -> Doc:
         values = np.full(len(doc), np.iinfo(np.uint64).max, dtype=np.uint64)
         values[starts[starts >= 0]] = 1
         values[0] = 1
-        doc.from_array([SENT_START], values.reshape(-1, 1))
+        doc.from_array([SENT_START], values.reshape(-1, 1))  # type: ignore[arg-type]
     return doc

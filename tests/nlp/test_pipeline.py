@@ -1,0 +1,146 @@
+"""The whole understanding stage on articles written for these tests, in both languages."""
+
+from __future__ import annotations
+
+import os
+from datetime import UTC, datetime
+
+import pytest
+
+from coopwatch.article import Analysis, Article
+from nlp.pipeline import Analyzer, document_text
+
+ZH = (
+    "江门市鹤山市与开平市签署结对合作框架协议\n\n"
+    "2022年5月1日，江门市鹤山市与开平市在开平签署结对合作框架协议，至此江门东西部结对实现全覆盖。\n\n"
+    "根据协议，两地将共同设立3300万元产业协作资金，用于在开平共建产业园。\n\n"
+    "此前，新会区与台山市、蓬江区和江海区与恩平市已分别签署结对协议。"
+)
+EN = (
+    "Shenzhen's Longhua District will help Lufeng City build an electronics park, with "
+    "RMB 120 million set aside for the first phase.\n\n"
+    "Officials from Sun Yat-sen University attended the ceremony in Shanwei."
+)
+HANT = "鶴山市與開平市簽署結對合作框架協議，兩地將共建產業園，首期投入5000萬元。"
+
+
+@pytest.fixture(scope="module")
+def analyzer() -> Analyzer:
+    return Analyzer(max_chars=50_000)
+
+
+def analyse(analyzer: Analyzer, text: str, title: str = "") -> Analysis:
+    article = Article(url="https://a.example/1", title=title, text=text,
+                      published=datetime(2022, 5, 2, tzinfo=UTC))  # fmt: skip
+    return analyzer.analyze(article)
+
+
+def codes(places: list) -> set[str]:  # type: ignore[type-arg]
+    return {p.code for p in places}
+
+
+def test_chinese_article(analyzer: Analyzer) -> None:
+    found = analyse(analyzer, ZH)
+    assert found.language == "zh" and found.error is None
+    assert {"440700", "440784", "440783", "440705", "440781", "440703", "440704", "440785"} <= (
+        codes(found.districts)
+    )
+    groups = {tuple(p.members) for p in found.pairings}
+    assert ("440783", "440784") in groups
+    assert ("440705", "440781") in groups
+    assert ("440703", "440704", "440785") in groups
+    money = [i for i in found.initiatives if i.amount is not None]
+    assert any(i.amount.value == 33_000_000 and i.amount.currency == "CNY" for i in money)  # type: ignore[union-attr]
+    assert [(a.text, a.value) for a in found.amounts] == [("3300万元", 33_000_000)]
+    for pairing in found.pairings:
+        assert pairing.evidence in ZH
+    dated = [i for i in found.initiatives if i.date]
+    assert dated and dated[0].date == "2022-05-01"
+
+
+def test_mentions_point_into_the_document(analyzer: Analyzer) -> None:
+    article = Article(url="https://a.example/1", title="Heshan and Kaiping pair up", text=ZH)
+    found = analyzer.analyze(article)
+    document = document_text(article)
+    mentions = [m for place in found.districts + found.regions for m in place.mentions]
+    assert mentions
+    for mention in mentions:
+        assert document[mention.start : mention.end] == mention.text
+
+
+def test_english_article_with_a_university(analyzer: Analyzer) -> None:
+    found = analyse(analyzer, EN)
+    assert found.language == "en"
+    assert {"440309", "441581"} <= codes(found.districts)
+    assert "442000" not in codes(found.districts)  # Sun Yat-sen is not Zhongshan City
+    (pairing,) = [p for p in found.pairings if set(p.members) == {"440309", "441581"}]
+    assert (pairing.relation, pairing.source, pairing.target) == (
+        "assistance",
+        "440309",
+        "441581",
+    )
+    park = [i for i in found.initiatives if i.type == "industrial_park"]
+    assert park and park[0].amount is not None and park[0].amount.value == 120_000_000
+
+
+def test_traditional_chinese_is_matched_and_quoted_as_written(analyzer: Analyzer) -> None:
+    found = analyse(analyzer, HANT)
+    assert found.segments[0].script == "Hant"
+    assert {"440784", "440783"} <= codes(found.districts)
+    assert [m.text for p in found.districts for m in p.mentions if p.code == "440784"] == ["鶴山市"]
+    assert found.pairings and found.pairings[0].evidence == HANT
+    assert [(a.text, a.value) for a in found.amounts] == [("5000萬元", 50_000_000)]
+
+
+def test_mixed_paragraphs_go_to_their_own_pipeline(analyzer: Analyzer) -> None:
+    found = analyse(analyzer, EN + "\n\n" + ZH)
+    assert [s.lang for s in found.segments][:2] == ["en", "en"]
+    assert found.segments[2].lang == "zh"
+    assert {"440309", "440784"} <= codes(found.districts)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "\x00\x01\x02 \ufffd\ufffd binary \x7f junk",
+        "Москва и Санкт-Петербург подписали соглашение о сотрудничестве.",
+        "★ ★ ★ 12345",
+    ],
+)
+def test_bad_input_gives_a_clear_result(analyzer: Analyzer, text: str) -> None:
+    found = analyse(analyzer, text)
+    assert found.districts == [] and found.pairings == []
+    assert found.language in ("und", "ru", "en")  # junk with two English words is English
+
+
+def test_huge_text_is_cut_with_a_note(analyzer: Analyzer) -> None:
+    text = (ZH + "\n\n") * (5_000_000 // len(ZH))  # about 5 MB
+    found = analyse(analyzer, text)
+    assert found.error is not None and "max_chars" in found.error
+    assert "440784" in codes(found.districts)
+
+
+def test_one_failing_article_does_not_stop_the_batch(
+    analyzer: Analyzer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    articles = [Article(url=f"https://a.example/{i}", text=t) for i, t in enumerate([ZH, EN])]
+    real = analyzer._collect
+
+    def explode(doc, job, analysis):  # type: ignore[no-untyped-def]
+        if "Longhua" in doc.text:
+            raise RuntimeError("boom")
+        real(doc, job, analysis)
+
+    monkeypatch.setattr(analyzer, "_collect", explode)
+    results = [analysis for _, analysis in analyzer.analyze_many(articles)]
+    assert results[0].error is None and results[0].pairings
+    assert results[1].error is not None and "boom" in results[1].error
+
+
+@pytest.mark.skipif(os.cpu_count() == 1, reason="needs two processes")
+def test_workers_give_the_same_result(analyzer: Analyzer) -> None:
+    articles = [Article(url=f"https://a.example/{i}", text=t) for i, t in enumerate([ZH, EN, HANT])]
+    single = [a.to_json() for _, a in analyzer.analyze_many(articles)]
+    double = [a.to_json() for _, a in analyzer.analyze_many(articles, n_process=2)]
+    assert single == double
