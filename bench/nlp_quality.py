@@ -63,6 +63,7 @@ def score(gold: list[dict], found: list[Analysis], details: bool) -> dict[str, f
     by_lang: dict[str, dict[str, PRF]] = defaultdict(lambda: {k: PRF() for k in kinds})
     direction_ok = direction_n = 0
     init_hit = init_n = 0
+    init_ok = init_pred = 0
     amount_ok = amount_n = 0
     for item, analysis in zip(gold, found, strict=True):
         predicted = {
@@ -104,6 +105,13 @@ def score(gold: list[dict], found: list[Analysis], details: bool) -> dict[str, f
             init_hit += ok
             if details and not ok:
                 print(f"  missed initiative {item['id']}: {gi['type']} {gi.get('amount')}")
+        for fi in analysis.initiatives:
+            init_pred += 1
+            init_ok += any(
+                fi.type == gi["type"]
+                and (not gi["districts"] or set(fi.districts) & set(gi["districts"]))
+                for gi in item["initiatives"]
+            )
         for ga in item["amounts"]:
             amount_n += 1
             amount_ok += any(
@@ -126,6 +134,8 @@ def score(gold: list[dict], found: list[Analysis], details: bool) -> dict[str, f
             print("  " + by_lang[lang][kind].row(kind))
     print(f"pairing direction right       {direction_ok}/{direction_n}")
     print(f"initiative recall             {init_hit / max(init_n, 1):.3f}  ({init_hit}/{init_n})")
+    precision = init_ok / max(init_pred, 1)
+    print(f"initiative precision (type)   {precision:.3f}  ({init_ok}/{init_pred})")
     exact = amount_ok / max(amount_n, 1)
     print(f"amount normalisation exact    {exact:.3f}  ({amount_ok}/{amount_n})")
     return {

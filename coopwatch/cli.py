@@ -276,20 +276,32 @@ def analyze(
 
 
 @main.command()
+@click.option("--site-dir", help="Render the site here instead of [site] dir.")
 @click.pass_context
-def demo(ctx: click.Context) -> None:
-    """Run the main job offline: serve the bundled sample site on 127.0.0.1, crawl it, report.
+def demo(ctx: click.Context, site_dir: str | None) -> None:
+    """Run the main job offline, end to end: serve the bundled sample news site on 127.0.0.1,
+    crawl it, analyse the articles, render the bilingual site, and say where to open it.
 
-    Articles go into the configured store ([database] url, default ./coopwatch.db).
+    Articles go into the configured store ([database] url, default ./coopwatch.db), the site
+    into [site] dir (default ./site).
 
     \b
     Example:
-      coopwatch demo
+      coopwatch demo && coopwatch serve
     """
     from coopwatch.demo import run_demo
+    from coopwatch.store import Store
+    from nlp.run import analyze_store
+    from output.site import render_site
 
-    settings = _settings(ctx)
+    settings = _settings(ctx, site={"dir": site_dir})
+    click.echo("1/3 Crawling the sample site ...", err=True)
     click.echo(run_demo(settings))
+    with Store.open(settings.database.url, echo=settings.database.echo) as store:
+        click.echo("2/3 Analysing the articles ...", err=True)
+        click.echo(analyze_store(store, settings).text())
+        click.echo("3/3 Rendering the digests ...", err=True)
+        click.echo(render_site(store, settings).text())
 
 
 @main.group()

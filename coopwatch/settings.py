@@ -105,6 +105,26 @@ class NlpSettings(_Section):
 
 class SiteSettings(_Section):
     dir: str = Field("site", description="Directory the digests and site are rendered into.")
+    base_url: str = Field(
+        "http://127.0.0.1:8000/",
+        description="Public address of the site, used for links in feeds and emails.",
+    )
+    title: str = Field("coopwatch", description="Site title.")
+    languages: list[Literal["en", "zh"]] = Field(
+        ["en", "zh"], description="Languages the site and digests are rendered in."
+    )
+    traditional: bool = Field(
+        False, description="Also render Traditional Chinese pages (zh-hant/, through OpenCC)."
+    )
+    translator: str = Field(
+        "none",
+        description="Machine-translation backend for titles and excerpts; none: show the "
+        "original, marked with its language.",
+    )
+    feed_entries: int = Field(20, ge=1, description="Digests listed in each Atom feed.")
+    timezone: str = Field(
+        "Asia/Shanghai", description="Time zone in which days and weeks of digests are counted."
+    )
 
 
 class Settings(_Section):

@@ -89,6 +89,7 @@ def find_initiatives(
     *,
     has_place: bool,
     default_year: int | None = None,
+    names: list[tuple[int, int]] | None = None,
 ) -> list[FoundInitiative]:
     """Initiatives stated in one sentence.
 
@@ -101,7 +102,13 @@ def find_initiatives(
     related = any(True for _ in relation_lexicon().relations.find(sentence))
     if not (has_place or amounts or related):
         return []
-    hits = list(initiative_lexicon().find(sentence))
+    # A word inside a name ("横琴粤澳深度合作区", "江门高新区") names a place, not an initiative.
+    spans = names or []
+    hits = [
+        h
+        for h in initiative_lexicon().find(sentence)
+        if not any(start < h.end and h.start < end for start, end in spans)
+    ]
     types: dict[str, str] = {}
     for hit in hits:
         types.setdefault(hit.key, hit.text)

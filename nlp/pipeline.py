@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
@@ -64,6 +65,9 @@ def load_nlp(lang: str, model: str = "") -> Any:
     else:
         config = spacy.util.load_config(CONFIGS / f"{lang}.cfg")
         nlp = spacy.util.load_model_from_config(config, auto_fill=True, validate=True)
+    # spaCy reports its initialisation at INFO; a crawl in the same process may have set the
+    # root logger to DEBUG, and users need not read it.
+    logging.getLogger("spacy").setLevel(logging.WARNING)
     nlp.initialize()
     return nlp
 

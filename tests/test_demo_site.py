@@ -60,8 +60,7 @@ ARTICLES = sorted(p for p in HTML_PAGES if _ARTICLE.match(p) and p != TWO_PAGES[
 
 @cache
 def charsets() -> dict[str, str]:
-    with open(SITE / "_charsets.toml", "rb") as fh:
-        return tomllib.load(fh)
+    return json.loads((SITE / "_charsets.json").read_text(encoding="utf-8"))  # type: ignore[no-any-return]
 
 
 def page_text(relative: str) -> str:
@@ -261,9 +260,7 @@ def test_gbk_page_is_gbk_bytes_sent_without_charset() -> None:
     assert charsets()[GBK_PAGE] == ""
 
 
-def test_charset_files_agree_and_cover_every_page() -> None:
-    as_json = json.loads((SITE / "_charsets.json").read_text(encoding="utf-8"))
-    assert as_json == charsets()
+def test_charset_file_covers_every_page() -> None:
     assert set(charsets()) == set(HTML_PAGES)
     assert {v for k, v in charsets().items() if k != GBK_PAGE} == {"utf-8"}
     for relative in HTML_PAGES:

@@ -168,8 +168,13 @@ class InitiativeFinder:
                 for a in _amounts(money)
             ]
             text = doc_text(doc)[start:end]
+            names = [
+                (e.start_char - start, e.end_char - start)
+                for e in ents
+                if e.label_ in ("ZONE", "TOWN")
+            ]
             for item in find_initiatives(
-                text, codes, amounts, has_place=has_place, default_year=year
+                text, codes, amounts, has_place=has_place, default_year=year, names=names
             ):
                 found.append(
                     {
