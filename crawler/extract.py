@@ -29,7 +29,7 @@ from crawler.textclean import (
 )
 from crawler.titles import choose_title, header_window
 
-__all__ = ["Page", "decode_html", "extract", "join_pages"]
+__all__ = ["Page", "decode_html", "extract", "join_pages", "warm_up"]
 
 logging.getLogger("trafilatura").setLevel(logging.CRITICAL)
 logging.getLogger("htmldate").setLevel(logging.CRITICAL)
@@ -252,3 +252,11 @@ def extract(body: bytes | str, url: str, content_type: str | None = None) -> Pag
         etree.LxmlError,
     ) as err:
         raise ExtractionError(f"could not extract an article from {url}: {err}") from err
+
+
+def warm_up() -> None:
+    """Import and run everything ``extract`` uses once (the initializer of a worker process)."""
+    extract(
+        b"<html><body><h1>Warm up</h1><p>One sentence, no date.</p></body></html>",
+        "https://x.invalid/",
+    )

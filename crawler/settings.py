@@ -2,9 +2,23 @@
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 from coopwatch.settings import Settings
+
+
+def extract_workers(settings: Settings) -> int:
+    """Processes that extract articles beside the crawl; 0 extracts in the crawl's process.
+
+    ``[crawl] extract_workers`` when set, else one per CPU but the one the reactor (and the
+    store) use, at least one.
+    """
+    configured = getattr(settings.crawl, "extract_workers", None)
+    if configured is not None:
+        return max(0, int(configured))
+    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return max(1, (cpus or 1) - 1)
 
 
 def scrapy_settings(settings: Settings, *, progress: bool = False) -> dict[str, Any]:
@@ -51,6 +65,7 @@ def scrapy_settings(settings: Settings, *, progress: bool = False) -> dict[str, 
         "COOPWATCH_DATABASE_URL": settings.database.url,
         "COOPWATCH_DATABASE_ECHO": settings.database.echo,
         "COOPWATCH_MAX_ARTICLE_PAGES": crawl.max_article_pages,
+        "COOPWATCH_EXTRACT_WORKERS": extract_workers(settings),
         "COOPWATCH_RELEVANCE_KEYWORDS": settings.relevance.keywords,
         "COOPWATCH_RELEVANCE_THRESHOLD": settings.relevance.threshold,
         "COOPWATCH_DEDUP_NEAR_THRESHOLD": settings.dedup.near_threshold,

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
 import gzip
 import logging
+import multiprocessing
 import re
 import zlib
 from collections.abc import AsyncIterator, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import asdict
 from datetime import UTC, datetime
 from typing import Any
@@ -39,7 +43,7 @@ from coopwatch.errors import ExtractionError
 from coopwatch.sources import Source
 from coopwatch.store import Store
 from coopwatch.urls import canonical_url, is_http_url
-from crawler.extract import Page, extract, join_pages
+from crawler.extract import Page, extract, join_pages, warm_up
 from crawler.middlewares import RedirectLoopError
 
 logger = logging.getLogger(__name__)
@@ -160,11 +164,14 @@ class NewsSpider(scrapy.Spider):
         self.fresh: dict[str, tuple[str | None, str | None]] = {}
         self.dirty: set[str] = set()
         self.max_pages = 20
+        self.extract_workers = 0
+        self.pool: ProcessPoolExecutor | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> NewsSpider:
         spider = super().from_crawler(crawler, *args, **kwargs)
         spider.max_pages = crawler.settings.getint("COOPWATCH_MAX_ARTICLE_PAGES", 20)
+        spider.extract_workers = crawler.settings.getint("COOPWATCH_EXTRACT_WORKERS", 0)
         crawler.signals.connect(spider._opened, signal=signals.spider_opened)
         crawler.signals.connect(spider._closed, signal=signals.spider_closed)
         return spider
@@ -181,8 +188,20 @@ class NewsSpider(scrapy.Spider):
         state = getattr(self, "state", None)  # present with JOBDIR: survives a resume
         if isinstance(state, dict):
             self.seen = state.setdefault("seen", set())
+        self._start_pool()
+
+    def _start_pool(self) -> None:
+        """Extraction is CPU-bound: with workers, it runs beside the reactor, not in it."""
+        if self.extract_workers > 0:
+            self.pool = _extract_pool(self.extract_workers)
+
+    def _stop_pool(self) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+            self.pool = None
 
     def _closed(self, reason: str) -> None:
+        self._stop_pool()
         if self.store is None:
             return
         try:
@@ -347,17 +366,38 @@ class NewsSpider(scrapy.Spider):
 
     # -- articles -----------------------------------------------------------------------
 
-    def _extract(self, response: Response) -> Page | None:
+    async def _extract(self, response: Response) -> Page | None:
         ctype = response.headers.get("Content-Type")
+        args = (response.body, response.url, ctype.decode("latin-1") if ctype else None)
         try:
-            return extract(response.body, response.url, ctype.decode("latin-1") if ctype else None)
+            if self.pool is None:
+                return extract(*args)
+            return await self._extract_in_pool(args)
         except ExtractionError as exc:
             self._fail("extraction_failed", response.url, str(exc), response.meta)
             return None
 
-    def parse_article(self, response: Response) -> Iterator[Article | Request]:
+    async def _extract_in_pool(self, args: tuple[bytes, str, str | None]) -> Page:
+        """``extract`` in a worker process; a page whose worker died is tried once more."""
+        for attempt in (1, 2):
+            pool = self.pool
+            if pool is None:  # the crawl is closing
+                return extract(*args)
+            try:
+                return await asyncio.wrap_future(pool.submit(extract, *args))
+            except BrokenProcessPool:
+                # every page in flight fails with the pool, not only the one that killed it
+                if self.pool is pool:
+                    logger.warning("extraction worker died; starting a new pool")
+                    pool.shutdown(wait=False, cancel_futures=True)
+                    self._start_pool()
+                if attempt == 2:
+                    raise ExtractionError(f"extraction worker died on {args[1]}") from None
+        raise AssertionError("unreachable")
+
+    async def parse_article(self, response: Response) -> AsyncIterator[Article | Request]:
         self._inc("pages_fetched")
-        page = self._extract(response)
+        page = await self._extract(response)
         if page is None:
             return
         meta = {
@@ -367,17 +407,19 @@ class NewsSpider(scrapy.Spider):
             "visited": [response.url, _asked(response)],
             "queue": page.next_pages,
         }
-        yield from self._continue(meta)
+        for result in self._continue(meta):
+            yield result
 
-    def parse_next_page(self, response: Response) -> Iterator[Article | Request]:
+    async def parse_next_page(self, response: Response) -> AsyncIterator[Article | Request]:
         self._inc("pages_fetched")
         meta = dict(response.meta)
-        page = self._extract(response)
+        page = await self._extract(response)
         if page is not None:
             meta["pages"] = [*meta["pages"], asdict(page.article)]
             meta["visited"] = [*meta["visited"], response.url]
             meta["queue"] = [*meta["queue"], *page.next_pages]
-        yield from self._continue(meta)
+        for result in self._continue(meta):
+            yield result
 
     def on_next_page_error(self, failure: Failure) -> Iterator[Article | Request]:
         """A continuation page failed: count it and keep the pages we have."""
@@ -432,3 +474,14 @@ class NewsSpider(scrapy.Spider):
         self._fail(kind, request.url, failure.getErrorMessage(), request.meta)
         if kind not in PERMANENT and request.callback != self.parse_article:
             self.dirty.add(request.url)
+
+
+def _extract_pool(workers: int) -> ProcessPoolExecutor:
+    """Worker processes for ``extract``, started fresh (spawn: the reactor's threads and
+    open sockets are not forked) and warmed up so the first pages do not wait for imports."""
+    pool = ProcessPoolExecutor(
+        max_workers=workers, mp_context=multiprocessing.get_context("spawn"), initializer=warm_up
+    )
+    for _ in range(workers):
+        pool.submit(int)  # start the workers now, while the first listings download
+    return pool
