@@ -371,6 +371,9 @@ def config_cmd(ctx: click.Context) -> None:
     settings = _settings(ctx)
     data = settings.model_dump()
     data["database"]["url"] = safe_url(data["database"]["url"])
+    for section, key in (("smtp", "password"), ("site", "secret_key")):
+        if data[section][key]:
+            data[section][key] = "***"
     for section, key, _default, doc in describe():
         value = data[section][key]
         click.echo(f"[{section}] {key} = {json.dumps(value, ensure_ascii=False)}    # {doc}")

@@ -16,6 +16,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    UniqueConstraint,
 )
 
 metadata = MetaData()
@@ -104,4 +105,109 @@ article_places = Table(
     Column("kind", String(16), nullable=False),
     Column("mentions", Integer, nullable=False),
     Index("ix_article_places_code", "code"),
+)
+
+# -- subscriptions, delivery and scheduling (migration 0003) ---------------------------------
+
+# Confirmed readers (double opt-in, or added by an admin with consent given elsewhere).
+subscribers = Table(
+    "subscribers",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("email", String(320), nullable=False),
+    Column("email_key", String(320), nullable=False, unique=True),  # lower case, for lookups
+    Column("language", String(8), nullable=False),  # en | zh | both
+    Column("frequency", String(8), nullable=False),  # daily | weekly
+    Column("status", String(16), nullable=False),  # confirmed | unsubscribed | paused
+    Column("consent", String(16), nullable=False),  # double_opt_in | admin
+    Column("key", String(64), nullable=False),  # random; part of every signed link
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("confirmed_at", DateTime(timezone=True)),
+    Column("changed_at", DateTime(timezone=True), nullable=False),
+    Column("failures", Integer, nullable=False, default=0),
+)
+
+# Districts (a code) or pairings (codes joined by "-") a subscriber follows; none: everything.
+subscriber_filters = Table(
+    "subscriber_filters",
+    metadata,
+    Column(
+        "subscriber_id", Integer, ForeignKey("subscribers.id", ondelete="CASCADE"), primary_key=True
+    ),
+    Column("kind", String(8), primary_key=True),  # place | pairing
+    Column("code", String(64), primary_key=True),
+)
+
+# One row per subscriber and digest: claimed ("sending") before the message goes out, "sent"
+# once the server accepted it; a rerun after a crash never sends a logged digest again.
+send_log = Table(
+    "send_log",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column(
+        "subscriber_id", Integer, ForeignKey("subscribers.id", ondelete="CASCADE"), nullable=False
+    ),
+    Column("digest", String(64), nullable=False),  # e.g. daily:2022-05-02
+    Column("status", String(16), nullable=False),  # sending | sent | failed
+    Column("message_id", String(255)),
+    Column("stories", JSON, nullable=False, default=list),
+    Column("at", DateTime(timezone=True), nullable=False),
+    UniqueConstraint("subscriber_id", "digest", name="uq_send_log_subscriber_digest"),
+)
+
+delivery_failures = Table(
+    "delivery_failures",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column(
+        "subscriber_id", Integer, ForeignKey("subscribers.id", ondelete="CASCADE"), nullable=False
+    ),
+    Column("digest", String(64)),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("code", Integer),
+    Column("permanent", Boolean, nullable=False),
+    Column("message", Text, nullable=False, default=""),
+    Index("ix_delivery_failures_subscriber", "subscriber_id"),
+)
+
+# History of scheduled and manual steps, for `coopwatch status`.
+runs = Table(
+    "runs",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("step", String(32), nullable=False),
+    Column("started", DateTime(timezone=True), nullable=False),
+    Column("finished", DateTime(timezone=True)),
+    Column("status", String(16), nullable=False),  # running | ok | error | skipped
+    Column("counts", JSON, nullable=False, default=dict),
+    Column("error", Text),
+    Column("host", String(255), nullable=False, default=""),
+    Index("ix_runs_step_started", "step", "started"),
+)
+
+# Leases: a step runs only while its row is held (across processes and machines).
+locks = Table(
+    "locks",
+    metadata,
+    Column("name", String(64), primary_key=True),
+    Column("owner", String(128), nullable=False),
+    Column("acquired_at", DateTime(timezone=True), nullable=False),
+    Column("expires_at", DateTime(timezone=True), nullable=False),
+)
+
+# Fixed-window counters for the subscription form (keys are keyed hashes, not addresses).
+rate_limits = Table(
+    "rate_limits",
+    metadata,
+    Column("key", String(80), primary_key=True),
+    Column("window", BigInteger, nullable=False),
+    Column("count", Integer, nullable=False),
+)
+
+# Values the application generates once and keeps (the signing key when none is configured).
+app_secrets = Table(
+    "app_secrets",
+    metadata,
+    Column("name", String(64), primary_key=True),
+    Column("value", Text, nullable=False),
 )

@@ -9,7 +9,14 @@ import tomllib
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    TypeAdapter,
+    ValidationError,
+    field_validator,
+)
 
 from coopwatch.errors import ConfigError
 
@@ -125,6 +132,81 @@ class SiteSettings(_Section):
     timezone: str = Field(
         "Asia/Shanghai", description="Time zone in which days and weeks of digests are counted."
     )
+    secret_key: str = Field(
+        "",
+        description="Key that signs the links in emails and the forms (normally from "
+        "COOPWATCH_SITE_SECRET_KEY); empty: one is generated once and kept in the database.",
+    )
+    confirm_hours: int = Field(
+        48, ge=1, description="Hours a subscription's confirmation link stays valid."
+    )
+    rate_client: int = Field(
+        20, ge=1, description="Subscription requests one client (IP address) may make per hour."
+    )
+    rate_address: int = Field(
+        3, ge=1, description="Confirmation emails one address may be sent per hour."
+    )
+
+
+class SmtpSettings(_Section):
+    host: str = Field("localhost", description="SMTP server that delivers the digests.")
+    port: int = Field(587, ge=1, le=65535, description="SMTP server port (587, 465 for tls).")
+    security: Literal["starttls", "tls", "none"] = Field(
+        "starttls", description="starttls (upgrade after connecting), tls (from the start), none."
+    )
+    username: str = Field("", description="SMTP login; empty: no authentication.")
+    password: str = Field(
+        "", description="SMTP password (normally from COOPWATCH_SMTP_PASSWORD; never printed)."
+    )
+    sender: str = Field(
+        "coopwatch <coopwatch@localhost>", description="From: address of every email."
+    )
+    timeout: float = Field(30.0, gt=0, description="Seconds before an SMTP command times out.")
+    retries: int = Field(
+        3, ge=0, description="Retries of a message after a temporary failure (4xx, lost line)."
+    )
+    backoff: float = Field(
+        2.0, ge=0, description="Seconds before the first retry; doubled for each further one."
+    )
+    max_failures: int = Field(
+        3, ge=1, description="Permanent failures (5xx) after which an address is paused."
+    )
+    outbox: str = Field(
+        "outbox", description="Directory `coopwatch send --dry-run` writes .eml files into."
+    )
+
+
+class ScheduleSettings(_Section):
+    timezone: str = Field("Asia/Shanghai", description="Time zone of the cron expressions.")
+    crawl: str = Field(
+        "0 * * * *", description="Cron expression for crawling and analysing; empty: never."
+    )
+    daily: str = Field(
+        "0 7 * * *",
+        description="Cron expression for rendering and sending the daily digests; empty: never.",
+    )
+    weekly: str = Field(
+        "0 7 * * 1",
+        description="Cron expression for rendering and sending the weekly digests; empty: never.",
+    )
+    lock_ttl: int = Field(
+        600,
+        ge=10,
+        description="Seconds a step's lock lasts unless renewed (it is renewed while the step "
+        "runs; a crashed run's lock expires after this).",
+    )
+
+    @field_validator("crawl", "daily", "weekly")
+    @classmethod
+    def _cron(cls, value: str) -> str:
+        from croniter import croniter
+
+        if value and not croniter.is_valid(value):
+            raise ValueError(
+                f"{value!r} is not a cron expression (minute hour day month weekday, "
+                "e.g. '0 7 * * 1')"
+            )
+        return value
 
 
 class Settings(_Section):
@@ -134,6 +216,8 @@ class Settings(_Section):
     dedup: DedupSettings = DedupSettings()
     nlp: NlpSettings = NlpSettings()
     site: SiteSettings = SiteSettings()
+    smtp: SmtpSettings = SmtpSettings()
+    schedule: ScheduleSettings = ScheduleSettings()
 
 
 SECTIONS: dict[str, type[_Section]] = {
