@@ -43,7 +43,7 @@ EN_MULT = {
 
 # Currency words before or after a number, by ISO 4217 code.
 PREFIX = {
-    "CNY": r"RMB|CNY|Rmb|renminbi|¥|￥|人民币|人民幣",
+    "CNY": r"RMB|CNY|Rmb|renminbi|yuan(?=\s\d)|¥|￥|人民币|人民幣",
     "USD": r"US\$|USD|U\.S\.\s?\$|\$|美元",
     "HKD": r"HK\$|HKD|港币|港幣|港元",
     "MOP": r"MOP\$?|MOP|澳门元|澳門元|澳门币|澳門幣",

@@ -31,6 +31,13 @@ LIST_SEPARATOR = re.compile(r"[、,，;；]")
 HYPHEN = re.compile(r"^\s*[-–—/／－]\s*$")
 QUALIFIER_BEFORE = re.compile(r"^(?:\s*|’s\s+|'s\s+|\s*\(\s*|\s*（\s*)$")
 QUALIFIER_AFTER = re.compile(r"^(?:\s*|\s+(?:of|in)\s+|,\s*|\s*[)）]?\s*(?:of|in)?\s*)$")
+# Words that make a sentence about cooperation only together with a link between places:
+# on their own ("一家上海企业在安宁投资签约") they do not pair the two places named.
+WEAK = frozenset(
+    ["签署", "签订", "签约", "协议", "合作", "signed", "signing", "agreement", "memorandum"]
+    + ["cooperation"]
+)
+JOINING_ZH = re.compile(r"携手|牵手|联手|结对|对接|结为|缔结")
 SAME_PLACE = re.compile(r"^\s*[(（]?\s*$")  # "Xinhui District (新会区)"
 SENTENCE_PUNCT = re.compile(r"[。！？!?;；]")
 CHINESE = re.compile(r"[\u4e00-\u9fff]")
@@ -88,17 +95,19 @@ class _Group:
     targets: list[str] = field(default_factory=list)
 
 
-def _is_link(between: str, lex: RelationLexicon, chinese: bool) -> bool:
+def _is_link(between: str, lex: RelationLexicon, chinese: bool, rest: str = "") -> bool:
     words = re.sub(r"\([^)]*\)|（[^）]*）", "", between).strip().lower()
     if not words or words in lex.links:
         return True
-    # "开平市与东部的鹤山市": a link word and a few modifiers, no clause break
+    # "开平市与东部的鹤山市签署…": a link word and a few modifiers, no clause break, and the
+    # cooperation word after the second place ("茶和咖啡豆销往上海" joins goods, not places)
     return (
         chinese
         and len(words) <= MAX_LINK_ZH
         and not LIST_SEPARATOR.search(words)
         and any(w in words for w in lex.link_chars)
         and not any(True for _ in lex.directed.find(words))
+        and any(True for _ in lex.relations.find(rest))
     )
 
 
@@ -115,7 +124,8 @@ def _bridge(between: str, lex: RelationLexicon, chinese: bool) -> str | None:
     if LIST_SEPARATOR.search(between) or not any(True for _ in lex.relations.find(between)):
         return None
     if chinese:
-        return "with" if any(w in between for w in lex.link_chars) or len(between) <= 12 else None
+        joined = any(w in between for w in lex.link_chars) or JOINING_ZH.search(between)
+        return "with" if joined else None
     tail = between.strip().lower().split()[-3:]
     return "with" if any(w in tail for w in lex.with_words) else None
 
@@ -141,9 +151,11 @@ def find_pairings(
     ordered = _fold_qualifiers(sentence, sorted(places, key=lambda p: p.start), is_parent)
     units = _units(sentence, ordered)
     groups = _groups(sentence, units, lex, chinese)
-    found = _emit(sentence, groups, relation, lex)
+    found = _emit(sentence, groups, relation, lex, is_parent)
     helps = [h for h in lex.directed.find(sentence)]
-    if not found and not (relation == "assistance" and helps and helps[0].end <= ordered[0].start):
+    strong = any(h.text.lower() not in WEAK for h in lex.relations.find(sentence))
+    helped_only = relation == "assistance" and helps and helps[0].end <= ordered[0].start
+    if not found and strong and not helped_only:
         codes = list(dict.fromkeys(p.code for p in ordered))
         located = [c for c in codes if not any(is_parent(c, o) for o in codes if o != c)]
         if len(located) == 2:
@@ -204,8 +216,10 @@ def _groups(
         current = groups[-1]
         prev = prev_unit[-1]
         between = sentence[prev.end : unit[0].start]
+        rest = sentence[unit[-1].end :]
         both_hyphenated = len(prev_unit) > 1 and len(unit) > 1
-        bridge = None if _is_link(between, lex, chinese) else _bridge(between, lex, chinese)
+        is_link = _is_link(between, lex, chinese, rest)
+        bridge = None if is_link else _bridge(between, lex, chinese)
         if bridge in ("directed", "passive"):
             helper, helped = (prev.code, unit[0].code)
             if bridge == "passive":
@@ -222,7 +236,7 @@ def _groups(
             current.source = helper
             current.targets.append(helped)
             continue
-        linked = _is_link(between, lex, chinese) or LIST_SEPARATOR.fullmatch(between.strip() or "x")
+        linked = is_link or LIST_SEPARATOR.fullmatch(between.strip() or "x")
         if (linked or bridge == "with") and not both_hyphenated:
             if current.source is not None and linked:
                 current.targets.append(unit[0].code)  # "A 对口支援 B 和 C"
@@ -232,7 +246,13 @@ def _groups(
     return groups
 
 
-def _emit(sentence: str, groups: list[_Group], relation: str, lex: RelationLexicon) -> list[Found]:
+def _emit(
+    sentence: str,
+    groups: list[_Group],
+    relation: str,
+    lex: RelationLexicon,
+    is_parent: Callable[[str, str], bool],
+) -> list[Found]:
     found: list[Found] = []
     helps = [h.end for h in lex.directed.find(sentence)]
     for group in groups:
@@ -246,9 +266,15 @@ def _emit(sentence: str, groups: list[_Group], relation: str, lex: RelationLexic
             # "…支持环江县和都安县的产业": the places are what is helped, the helper is not here
             continue
         for part in _split_lists(sentence, group.places, lex):
-            codes = tuple(sorted(dict.fromkeys(p.code for p in part)))
-            if len(codes) >= 2:
-                found.append(Found(codes, relation, None, None))
+            named = list(dict.fromkeys(p.code for p in part))
+            # a province or city grouped with its own county only says where the county is
+            codes = [c for c in named if not any(is_parent(c, o) for o in named if o != c)]
+            if len(codes) >= 3 and relation == "assistance":
+                # "朝阳区与巴林左旗、巴林右旗结对帮扶": the first helps each of the others
+                for other in codes[1:]:
+                    found.append(Found(tuple(sorted((codes[0], other))), relation, None, None))
+            elif len(codes) >= 2:
+                found.append(Found(tuple(sorted(codes)), relation, None, None))
     return found
 
 
@@ -268,6 +294,8 @@ def _split_lists(
     if len(parts) == 1:
         return parts
     after = sentence[group[-1].end :]
-    if GROUP_MARKER.match(after) or all(len(p) == 1 for p in parts):
+    pairs_of = [p for p in parts if len(p) >= 2]
+    # "A与B、C、D" (one list after the link) is one group; "A与B、C与D" is two.
+    if GROUP_MARKER.match(after) or len(pairs_of) <= 1:
         return [group]
-    return [p for p in parts if len(p) >= 2] or [group]
+    return pairs_of
