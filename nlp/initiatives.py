@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 
 from nlp.amounts import Amount
-from nlp.lexicon import Lexicon, load_toml
+from nlp.lexicon import Hit, Lexicon, load_toml
 from nlp.relations import relation_lexicon
 
 MAX_TYPES_PER_SENTENCE = 3
@@ -80,6 +81,7 @@ PURPOSE = re.compile(
 )
 NOT_PURPOSE = frozenset({"fund", "agreement", "other"})
 FUND_NEAR = 8  # characters between a named fund and its amount
+CLAUSE_BREAK = re.compile(r"[，,；;：:]")
 
 
 def find_initiatives(
@@ -94,15 +96,16 @@ def find_initiatives(
     """Initiatives stated in one sentence.
 
     A sentence qualifies when it names a place, an amount or a cooperation relation. Each
-    type triggered gives one initiative (at most three). Money goes to what it pays for:
-    the first purpose type (not fund or agreement), else the fund; an amount that is being
-    spent (投入, "will spend") with no type named makes a fund initiative, and every further
-    amount of the sentence another initiative of the same type.
+    type triggered gives one initiative (at most three); words inside the name of a zone or
+    town do not count. An amount being spent (投入, "will spend", or in a sentence that names
+    an initiative) pays for, in this order: what a purpose phrase after it names (用于,
+    "to build"); the nearest thing named in its own clause; the first thing the sentence is
+    about; else it is a fund. An amount right next to a named fund stays with that fund too,
+    so totals must count each amount once (by evidence and text), not each initiative.
     """
     related = any(True for _ in relation_lexicon().relations.find(sentence))
     if not (has_place or amounts or related):
         return []
-    # A word inside a name ("横琴粤澳深度合作区", "江门高新区") names a place, not an initiative.
     spans = names or []
     hits = [
         h
@@ -112,32 +115,15 @@ def find_initiatives(
     types: dict[str, str] = {}
     for hit in hits:
         types.setdefault(hit.key, hit.text)
-    spent = [a for a in amounts if MONEY_VERBS.search(sentence) or types or related]
+    spent = _distinct(a for a in amounts if MONEY_VERBS.search(sentence) or types or related)
     if not types and not spent:
         return []
     chosen = list(types)[:MAX_TYPES_PER_SENTENCE]
-    # Each amount pays for what a purpose phrase after it names ("用于…", "to build…"),
-    # else for the nearest thing named (by characters), else it is a fund.
+    near = [h for h in hits if h.key in chosen or h.key == "fund"]
+    topic = next((h.key for h in near if h.key not in NOT_PURPOSE), None)
     paid: list[tuple[str, Amount]] = []
     for amount in spent:
-        near = [h for h in hits if h.key in chosen or h.key == "fund"]
-        marker = PURPOSE.search(sentence, amount.end)
-        goal = next(
-            (
-                h
-                for h in near
-                if marker is not None and h.start >= marker.end() and h.key not in NOT_PURPOSE
-            ),
-            None,
-        )
-        if goal is not None:
-            paid.append((goal.key, amount))
-        elif near:
-            best = min(near, key=lambda h: _distance(h.start, h.end, amount.start, amount.end))
-            paid.append((best.key, amount))
-        else:
-            paid.append(("fund", amount))
-        # "帮扶资金1.5亿元，投向产业园": the money is a fund and pays for the park as well
+        paid.append((_pays_for(sentence, amount, near, topic), amount))
         named_fund = any(
             h.key == "fund" and _distance(h.start, h.end, amount.start, amount.end) <= FUND_NEAR
             for h in hits
@@ -148,12 +134,42 @@ def find_initiatives(
     out: list[FoundInitiative] = []
     used: set[str] = set()
     for kind, amount in paid:
-        text = types.get(kind, amount.text)
-        out.append(FoundInitiative(kind, text, tuple(districts), amount, date))
+        out.append(
+            FoundInitiative(kind, types.get(kind, amount.text), tuple(districts), amount, date)
+        )
         used.add(kind)
     for kind in chosen:
         if kind not in used:
             out.append(FoundInitiative(kind, types[kind], tuple(districts), None, date))
+    return out
+
+
+def _pays_for(sentence: str, amount: Amount, near: list[Hit], topic: str | None) -> str:
+    marker = PURPOSE.search(sentence, amount.end)
+    if marker is not None:
+        for hit in near:
+            if hit.start >= marker.end() and hit.key not in NOT_PURPOSE:
+                return hit.key
+    start, end = _clause(sentence, amount)
+    own = [h for h in near if start <= h.start and h.end <= end]
+    if own:
+        return min(own, key=lambda h: _distance(h.start, h.end, amount.start, amount.end)).key
+    return topic or "fund"
+
+
+def _clause(sentence: str, amount: Amount) -> tuple[int, int]:
+    """The clause around an amount: between the commas or semicolons that enclose it."""
+    start = max((m.end() for m in CLAUSE_BREAK.finditer(sentence, 0, amount.start)), default=0)
+    found = CLAUSE_BREAK.search(sentence, amount.end)
+    return start, found.start() if found else len(sentence)
+
+
+def _distinct(amounts: Iterable[Amount]) -> list[Amount]:
+    """ "50 million yuan (5千万元)": one amount written twice counts once."""
+    out: list[Amount] = []
+    for amount in amounts:
+        if not any(a.value == amount.value and a.currency == amount.currency for a in out):
+            out.append(amount)
     return out
 
 

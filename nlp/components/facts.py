@@ -155,9 +155,7 @@ class InitiativeFinder:
         ents_by = _by_sentence(doc, list(doc.ents))
         money_by = _by_sentence(doc, list(doc.spans.get("money", [])))
         for (start, end), ents, money in zip(ranges, ents_by, money_by, strict=True):
-            codes = list(
-                dict.fromkeys(e.kb_id_ for e in ents if e.label_ == "DISTRICT" and e.kb_id_)
-            )
+            codes = list(dict.fromkeys(e.kb_id_ for e in ents if e.label_ in LINKED and e.kb_id_))
             has_place = bool(codes) or any(e.label_ in ("REGION", "ZONE") for e in ents)
             if not codes:
                 # the places of the pairing this sentence continues, if any came before it
