@@ -241,6 +241,11 @@ def export(ctx: click.Context, fmt: str, output: str | None, relevant_only: bool
 @click.option("--reanalyze", is_flag=True, help="Also redo articles analysed by an older version.")
 @click.option("--limit", type=int, help="Analyse at most this many articles.")
 @click.option("--progress/--no-progress", default=None, help="Show a progress bar.")
+@click.option(
+    "--worker",
+    is_flag=True,
+    help="Share the work with other `analyze --worker` processes (PostgreSQL store).",
+)
 @click.pass_context
 def analyze(
     ctx: click.Context,
@@ -248,14 +253,17 @@ def analyze(
     reanalyze: bool,
     limit: int | None,
     progress: bool | None,
+    worker: bool,
 ) -> None:
     """Find districts, pairings and initiatives in every stored article not yet analysed.
 
     Works in batches and stores each batch; an interrupted run resumes where it stopped.
+    With --worker (PostgreSQL), any number of processes on any machines share the work.
 
     \b
     Example:
       coopwatch analyze --workers 2
+      coopwatch --database-url postgresql+psycopg://cw@db/cw analyze --worker
     """
     from coopwatch.store import Store
     from nlp.run import analyze_store, count_pending
@@ -270,7 +278,12 @@ def analyze(
             length=total, label="Analysing", file=sys.stderr if show else io.StringIO()
         ) as bar:
             report = analyze_store(
-                store, settings, reanalyze=reanalyze, limit=limit, progress=bar.update
+                store,
+                settings,
+                reanalyze=reanalyze,
+                limit=limit,
+                progress=bar.update,
+                worker=worker,
             )
     click.echo(report.text())
 
@@ -426,20 +439,34 @@ def digest(
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=8000, show_default=True, type=int, help="Port to listen on.")
 @click.option("--site-dir", help="Overrides [site] dir for this run.")
+@click.option("--outbox", help="Write emails (confirmation links) here as .eml instead of sending.")
 @click.pass_context
-def serve(ctx: click.Context, host: str, port: int, site_dir: str | None) -> None:
-    """Serve the rendered site read-only over HTTP for reading locally (Ctrl-C stops).
+def serve(
+    ctx: click.Context, host: str, port: int, site_dir: str | None, outbox: str | None
+) -> None:
+    """Serve the rendered site over HTTP, with the subscription pages (Ctrl-C stops).
+
+    /en/subscribe and /zh/subscribe take subscriptions (double opt-in by email through
+    [smtp]); signed links in the emails lead to the preferences and unsubscribe pages.
 
     \b
     Example:
       coopwatch serve --port 8000     # then open http://127.0.0.1:8000/
+      coopwatch serve --outbox outbox # confirmation emails as files, for trying it out
     """
+    from coopwatch.cli_subscriptions import subscription_routes
     from output.web import serve as serve_site
 
     settings = _settings(ctx, site={"dir": site_dir})
-    serve_site(
-        settings.site.dir,
-        host,
-        port,
-        ready=lambda url: click.echo(f"Serving {settings.site.dir} at {url} (Ctrl-C stops)."),
-    )
+    with subscription_routes(settings, outbox) as routes:
+        serve_site(
+            settings.site.dir,
+            host,
+            port,
+            ready=lambda url: click.echo(f"Serving {settings.site.dir} at {url} (Ctrl-C stops)."),
+            routes=routes,
+        )
+
+
+# Subscribers, send, run, schedule, status live in their own module; importing it registers them.
+from coopwatch import cli_subscriptions as _cli_subscriptions  # noqa: E402, F401

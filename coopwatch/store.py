@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -305,35 +306,44 @@ class Store:
 
     def save_analysis(self, article_id: int, analysis: Analysis) -> None:
         """Store (or replace) an article's analysis and the index of places it mentions."""
-        places = [(p, "district") for p in analysis.districts] + [
-            (p, "region") for p in analysis.regions
-        ]
         with self.engine.begin() as conn:
-            conn.execute(analyses.delete().where(analyses.c.article_id == article_id))
-            conn.execute(article_places.delete().where(article_places.c.article_id == article_id))
-            conn.execute(
-                analyses.insert().values(
-                    article_id=article_id,
-                    analyzed_at=datetime.now(UTC),
-                    version=analysis.version,
-                    language=analysis.language,
-                    data=analysis.to_json(),
-                    error=analysis.error,
-                )
+            _write_analysis(conn, article_id, analysis)
+
+    @contextmanager
+    def claim_analysis_batch(
+        self, limit: int, *, version: str | None = None
+    ) -> Iterator[tuple[list[Article], Callable[[int, Analysis], None]]]:
+        """Lock up to ``limit`` unanalysed articles for this worker alone (PostgreSQL's
+        ``FOR UPDATE SKIP LOCKED``) and yield them with a ``save(article_id, analysis)``.
+
+        Everything happens in one transaction: when the block ends the analyses are committed
+        and the rows unlocked; when the worker dies its connection closes, the transaction is
+        rolled back and the rows go to the next worker. No article is analysed twice, none is
+        skipped.
+        """
+        if self.engine.dialect.name != "postgresql":
+            raise StoreError(
+                f"analysis workers need a PostgreSQL store (row locks that skip locked rows); "
+                f"{safe_url(self.url)} is {self.engine.dialect.name}: run one "
+                "`coopwatch analyze` without --worker instead."
             )
-            if places:
-                conn.execute(
-                    article_places.insert(),
-                    [
-                        {
-                            "article_id": article_id,
-                            "code": place.code,
-                            "kind": kind,
-                            "mentions": max(1, len(place.mentions)),
-                        }
-                        for place, kind in places
-                    ],
-                )
+        done = sa.select(analyses.c.article_id)
+        if version is not None:
+            done = done.where(analyses.c.version == version)
+        query = (
+            sa.select(articles)
+            .where(articles.c.id.not_in(done))
+            .order_by(articles.c.id)
+            .limit(limit)
+            .with_for_update(skip_locked=True, of=articles)
+        )
+        with self.engine.begin() as conn:
+            batch = [_article(row._mapping) for row in conn.execute(query)]
+
+            def save(article_id: int, analysis: Analysis) -> None:
+                _write_analysis(conn, article_id, analysis)
+
+            yield batch, save
 
     def analysis(self, article_id: int) -> Analysis | None:
         with self.engine.connect() as conn:
@@ -395,6 +405,37 @@ class Store:
                 .where(crawl_runs.c.id == run_id)
                 .values(finished=datetime.now(UTC), stats=stats)
             )
+
+
+def _write_analysis(conn: Connection, article_id: int, analysis: Analysis) -> None:
+    places = [(p, "district") for p in analysis.districts] + [
+        (p, "region") for p in analysis.regions
+    ]
+    conn.execute(analyses.delete().where(analyses.c.article_id == article_id))
+    conn.execute(article_places.delete().where(article_places.c.article_id == article_id))
+    conn.execute(
+        analyses.insert().values(
+            article_id=article_id,
+            analyzed_at=datetime.now(UTC),
+            version=analysis.version,
+            language=analysis.language,
+            data=analysis.to_json(),
+            error=analysis.error,
+        )
+    )
+    if places:
+        conn.execute(
+            article_places.insert(),
+            [
+                {
+                    "article_id": article_id,
+                    "code": place.code,
+                    "kind": kind,
+                    "mentions": max(1, len(place.mentions)),
+                }
+                for place, kind in places
+            ],
+        )
 
 
 def _new_id(result: sa.CursorResult[Any]) -> int:

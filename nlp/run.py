@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from coopwatch.article import Analysis, Article
 from coopwatch.settings import Settings
 from coopwatch.store import Store
 from nlp.pipeline import PIPELINE_VERSION, Analyzer
@@ -20,6 +21,17 @@ class AnalyzeReport:
     amounts: int = 0
     languages: dict[str, int] = field(default_factory=dict)
     errors: list[str] = field(default_factory=list)
+
+    def add(self, article: Article, analysis: Analysis) -> None:
+        self.analysed += 1
+        self.languages[analysis.language] = self.languages.get(analysis.language, 0) + 1
+        self.districts += len(analysis.districts)
+        self.pairings += len(analysis.pairings)
+        self.initiatives += len(analysis.initiatives)
+        self.amounts += len(analysis.amounts)
+        if analysis.error:
+            self.failed += 1
+            self.errors.append(f"{article.url}: {analysis.error}")
 
     def text(self) -> str:
         langs = ", ".join(f"{k} {v}" for k, v in sorted(self.languages.items())) or "none"
@@ -46,9 +58,13 @@ def analyze_store(
     reanalyze: bool = False,
     limit: int | None = None,
     progress: Callable[[int], None] | None = None,
+    worker: bool = False,
 ) -> AnalyzeReport:
     """Analyse pending articles batch by batch; each batch is stored before the next starts,
-    so an interrupted run loses at most one batch and a rerun picks up where it stopped."""
+    so an interrupted run loses at most one batch and a rerun picks up where it stopped.
+
+    As a ``worker`` (PostgreSQL only) each batch is claimed with row locks that other
+    workers skip, so any number of workers on any machines share the work."""
     analyzer = Analyzer(
         model_en=settings.nlp.model_en,
         model_zh=settings.nlp.model_zh,
@@ -62,22 +78,28 @@ def analyze_store(
         size = settings.nlp.batch_size
         if limit is not None:
             size = min(size, limit - report.analysed)
-        batch = store.pending_analysis(size, after_id=last_id, version=version)
+        if worker:
+            with store.claim_analysis_batch(size, version=version) as (batch, save):
+                _run_batch(analyzer, batch, save, n_process, report)
+        else:
+            batch = store.pending_analysis(size, after_id=last_id, version=version)
+            last_id = batch[-1].id or last_id if batch else last_id
+            _run_batch(analyzer, batch, store.save_analysis, n_process, report)
         if not batch:
             break
-        last_id = batch[-1].id or last_id
-        for article, analysis in analyzer.analyze_many(batch, n_process=n_process):
-            assert article.id is not None
-            store.save_analysis(article.id, analysis)
-            report.analysed += 1
-            report.languages[analysis.language] = report.languages.get(analysis.language, 0) + 1
-            report.districts += len(analysis.districts)
-            report.pairings += len(analysis.pairings)
-            report.initiatives += len(analysis.initiatives)
-            report.amounts += len(analysis.amounts)
-            if analysis.error:
-                report.failed += 1
-                report.errors.append(f"{article.url}: {analysis.error}")
         if progress is not None:
             progress(len(batch))
     return report
+
+
+def _run_batch(
+    analyzer: Analyzer,
+    batch: list[Article],
+    save: Callable[[int, Analysis], None],
+    n_process: int,
+    report: AnalyzeReport,
+) -> None:
+    for article, analysis in analyzer.analyze_many(batch, n_process=n_process):
+        assert article.id is not None
+        save(article.id, analysis)
+        report.add(article, analysis)
