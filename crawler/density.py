@@ -149,10 +149,11 @@ def walk(root: HtmlElement, limit: int = 4000) -> PageText:
     stack: list[_Stats] = []
     link_depth = 0
     best: tuple[float, HtmlElement | None] = (0.0, None)
+    skip_tags, block_tags, scored = SKIP_TAGS, BLOCK_TAGS, _SCORED
     walker = etree.iterwalk(start, events=("start", "end"))
     for event, el in walker:
-        tag = el.tag if isinstance(el.tag, str) else None
-        skip = tag is None or tag in SKIP_TAGS
+        tag = el.tag
+        skip = tag in skip_tags or not isinstance(tag, str)
         if event == "start":
             if skip:
                 walker.skip_subtree()
@@ -169,7 +170,7 @@ def walk(root: HtmlElement, limit: int = 4000) -> PageText:
             stack.append(current)
             text = el.text
             if collecting:
-                if tag in BLOCK_TAGS:
+                if tag in block_tags:
                     append("\n")
                 if text:
                     append(text)
@@ -181,13 +182,12 @@ def walk(root: HtmlElement, limit: int = 4000) -> PageText:
                 link_depth -= 1
                 current.link_tags += 1
                 current.link_chars = current.chars
-            if collecting and tag in BLOCK_TAGS:
+            block = tag in block_tags
+            if collecting and block:
                 append("\n")
-            if tag == "p" or (
-                tag in BLOCK_TAGS and current.chars - current.link_chars >= 10 and current.punct
-            ):
+            if tag == "p" or (block and current.chars - current.link_chars >= 10 and current.punct):
                 current.paragraphs += 1 if tag == "p" or not current.paragraphs else 0
-            if tag in _SCORED:
+            if tag in scored:
                 if collecting:
                     current.last = len(parts)
                 stats[el] = current

@@ -36,7 +36,9 @@ def crawl(
     """Crawl ``sources`` into the store named by ``settings`` and return the closing report.
 
     Runs Scrapy's reactor in this process, so it can run once per process (Twisted's
-    reactor cannot restart). The run and its report are recorded in the store.
+    reactor cannot restart). The run and its report are recorded in the store. Articles
+    are extracted in spawned worker processes (``[crawl] extract_workers``), so a script
+    calling this needs the ``if __name__ == "__main__":`` guard.
     """
     with Store.open(settings.database.url, echo=settings.database.echo) as store:
         run_id = store.start_run()

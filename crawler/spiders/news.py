@@ -192,8 +192,13 @@ class NewsSpider(scrapy.Spider):
 
     def _start_pool(self) -> None:
         """Extraction is CPU-bound: with workers, it runs beside the reactor, not in it."""
-        if self.extract_workers > 0:
+        if self.extract_workers <= 0:
+            return
+        try:
             self.pool = _extract_pool(self.extract_workers)
+        except (OSError, RuntimeError) as exc:  # e.g. no processes allowed, or unguarded main
+            logger.warning("extraction workers did not start (%s); extracting in-process", exc)
+            self.pool = None
 
     def _stop_pool(self) -> None:
         if self.pool is not None:
@@ -477,8 +482,12 @@ class NewsSpider(scrapy.Spider):
 
 
 def _extract_pool(workers: int) -> ProcessPoolExecutor:
-    """Worker processes for ``extract``, started fresh (spawn: the reactor's threads and
-    open sockets are not forked) and warmed up so the first pages do not wait for imports."""
+    """Worker processes for ``extract``, started fresh and warmed up before the first page.
+
+    Spawned, not forked: the reactor's threads and open sockets stay in this process. As
+    with any spawned process, a script that starts a crawl needs the
+    ``if __name__ == "__main__":`` guard (the CLI and ``python -m crawler.run`` have it).
+    """
     pool = ProcessPoolExecutor(
         max_workers=workers, mp_context=multiprocessing.get_context("spawn"), initializer=warm_up
     )
