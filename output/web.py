@@ -117,8 +117,14 @@ class _QuietHandler(WSGIRequestHandler):
 class SiteServer:
     """The app on a background thread (tests, the demo): ``with SiteServer(dir) as s: s.url``."""
 
-    def __init__(self, root: str | Path, host: str = "127.0.0.1", port: int = 0) -> None:
-        self.app = SiteApp(root)
+    def __init__(
+        self,
+        root: str | Path,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        routes: dict[str, Handler] | None = None,
+    ) -> None:
+        self.app = SiteApp(root, routes)
         self._server: WSGIServer = make_server(host, port, self.app, handler_class=_QuietHandler)
         self._thread: threading.Thread | None = None
 
@@ -147,8 +153,10 @@ def serve(
     host: str = "127.0.0.1",
     port: int = 8000,
     ready: Callable[[str], None] | None = None,
+    routes: dict[str, Handler] | None = None,
 ) -> None:
-    """Serve the site until interrupted; ``ready`` gets the address once listening."""
+    """Serve the site (and ``routes``, e.g. the subscription pages) until interrupted;
+    ``ready`` gets the address once listening."""
     directory = Path(root)
     if not (directory / "index.html").is_file():
         raise CoopwatchError(
@@ -156,7 +164,7 @@ def serve(
             "or set [site] dir."
         )
     try:
-        server = make_server(host, port, SiteApp(directory), handler_class=_QuietHandler)
+        server = make_server(host, port, SiteApp(directory, routes), handler_class=_QuietHandler)
     except OSError as exc:
         raise CoopwatchError(
             f"cannot listen on {host}:{port} ({exc.strerror}); choose another --port."
