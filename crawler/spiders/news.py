@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-import asyncio
 import gzip
 import logging
-import multiprocessing
 import re
 import zlib
 from collections.abc import AsyncIterator, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import asdict
 from datetime import UTC, datetime
 from typing import Any
@@ -21,82 +17,26 @@ import lxml.etree
 import scrapy
 from scrapy import Request, signals
 from scrapy.crawler import Crawler
-from scrapy.exceptions import (
-    CannotResolveHostError,
-    DownloadCancelledError,
-    DownloadConnectionRefusedError,
-    DownloadTimeoutError,
-    IgnoreRequest,
-    ResponseDataLossError,
-)
 from scrapy.http import Response, TextResponse
 from scrapy.linkextractors import LinkExtractor
-from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.utils.sitemap import Sitemap
-from twisted.internet import defer
-from twisted.internet import error as net
 from twisted.python.failure import Failure
-from twisted.web._newclient import ResponseFailed
 
 from coopwatch.article import Article
 from coopwatch.errors import ExtractionError
 from coopwatch.sources import Source
 from coopwatch.store import Store
 from coopwatch.urls import canonical_url, is_http_url
-from crawler.extract import Page, extract, join_pages, warm_up
-from crawler.middlewares import RedirectLoopError
+from crawler.extract import Page, extract, join_pages
+from crawler.failures import PERMANENT, error_kind
+from crawler.workers import ExtractionPool
+
+__all__ = ["PERMANENT", "STATS", "NewsSpider", "error_kind"]
 
 logger = logging.getLogger(__name__)
 
 STATS = "coopwatch/"
-# Failures that say nothing about the page itself: the next run must look again, so the
-# feed or listing that led here keeps no validators (a 304 would hide the page for good).
-PERMANENT = frozenset(
-    {
-        "robots_forbidden",
-        "offsite",
-        "extraction_failed",
-        "too_large",
-        "redirect_loop",
-        "http_400",
-        "http_401",
-        "http_403",
-        "http_404",
-        "http_410",
-        "http_451",
-        "not_html",
-    }
-)
 _GZIP_MAGIC = b"\x1f\x8b"
-
-
-def error_kind(failure: Failure) -> str:
-    """A short, stable name for why a request failed: http_404, timeout, too_large, ..."""
-    exc = failure.value
-    if isinstance(exc, HttpError):
-        return f"http_{exc.response.status}"
-    if isinstance(exc, RedirectLoopError):
-        return "redirect_loop"
-    if isinstance(exc, IgnoreRequest):
-        message = str(exc).lower()
-        if "robots.txt" in message:
-            return "robots_forbidden"
-        if "max redirections" in message:
-            return "redirect_loop"
-        if "offsite" in message:
-            return "offsite"
-        return "ignored"
-    if isinstance(exc, DownloadTimeoutError | net.TimeoutError | net.TCPTimedOutError):
-        return "timeout"
-    if isinstance(exc, DownloadConnectionRefusedError | net.ConnectionRefusedError):
-        return "connection_refused"
-    if isinstance(exc, CannotResolveHostError | net.DNSLookupError):
-        return "dns"
-    if isinstance(exc, DownloadCancelledError | defer.CancelledError):
-        return "too_large"  # the only cancellation we cause: DOWNLOAD_MAXSIZE
-    if isinstance(exc, ResponseDataLossError | ResponseFailed | net.ConnectionLost):
-        return "connection_lost"
-    return re.sub(r"(?<!^)(?=[A-Z])", "_", type(exc).__name__).lower()
 
 
 def _asked(response: Response) -> str:
@@ -165,7 +105,7 @@ class NewsSpider(scrapy.Spider):
         self.dirty: set[str] = set()
         self.max_pages = 20
         self.extract_workers = 0
-        self.pool: ProcessPoolExecutor | None = None
+        self.pool: ExtractionPool | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> NewsSpider:
@@ -195,14 +135,14 @@ class NewsSpider(scrapy.Spider):
         if self.extract_workers <= 0:
             return
         try:
-            self.pool = _extract_pool(self.extract_workers)
+            self.pool = ExtractionPool(self.extract_workers)
         except (OSError, RuntimeError) as exc:  # e.g. no processes allowed, or unguarded main
             logger.warning("extraction workers did not start (%s); extracting in-process", exc)
             self.pool = None
 
     def _stop_pool(self) -> None:
         if self.pool is not None:
-            self.pool.shutdown(wait=True, cancel_futures=True)
+            self.pool.close()
             self.pool = None
 
     def _closed(self, reason: str) -> None:
@@ -377,28 +317,10 @@ class NewsSpider(scrapy.Spider):
         try:
             if self.pool is None:
                 return extract(*args)
-            return await self._extract_in_pool(args)
+            return await self.pool.extract(*args)
         except ExtractionError as exc:
             self._fail("extraction_failed", response.url, str(exc), response.meta)
             return None
-
-    async def _extract_in_pool(self, args: tuple[bytes, str, str | None]) -> Page:
-        """``extract`` in a worker process; a page whose worker died is tried once more."""
-        for attempt in (1, 2):
-            pool = self.pool
-            if pool is None:  # the crawl is closing
-                return extract(*args)
-            try:
-                return await asyncio.wrap_future(pool.submit(extract, *args))
-            except BrokenProcessPool:
-                # every page in flight fails with the pool, not only the one that killed it
-                if self.pool is pool:
-                    logger.warning("extraction worker died; starting a new pool")
-                    pool.shutdown(wait=False, cancel_futures=True)
-                    self._start_pool()
-                if attempt == 2:
-                    raise ExtractionError(f"extraction worker died on {args[1]}") from None
-        raise AssertionError("unreachable")
 
     async def parse_article(self, response: Response) -> AsyncIterator[Article | Request]:
         self._inc("pages_fetched")
@@ -479,18 +401,3 @@ class NewsSpider(scrapy.Spider):
         self._fail(kind, request.url, failure.getErrorMessage(), request.meta)
         if kind not in PERMANENT and request.callback != self.parse_article:
             self.dirty.add(request.url)
-
-
-def _extract_pool(workers: int) -> ProcessPoolExecutor:
-    """Worker processes for ``extract``, started fresh and warmed up before the first page.
-
-    Spawned, not forked: the reactor's threads and open sockets stay in this process. As
-    with any spawned process, a script that starts a crawl needs the
-    ``if __name__ == "__main__":`` guard (the CLI and ``python -m crawler.run`` have it).
-    """
-    pool = ProcessPoolExecutor(
-        max_workers=workers, mp_context=multiprocessing.get_context("spawn"), initializer=warm_up
-    )
-    for _ in range(workers):
-        pool.submit(int)  # start the workers now, while the first listings download
-    return pool

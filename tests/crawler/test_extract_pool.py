@@ -73,14 +73,14 @@ def test_a_dead_worker_is_replaced_and_the_page_retried(tmp_path: Any) -> None:
     spider._start_pool()
     try:
         assert spider.pool is not None
-        first = spider.pool
+        first = spider.pool.executor
         asyncio.run(_articles(spider))  # the worker is up
         for process in list(first._processes.values()):  # type: ignore[union-attr]
             process.kill()
             process.join()
         articles = asyncio.run(_articles(spider))
         assert len(articles) == len(PAGES)
-        assert spider.pool is not first
+        assert spider.pool.executor is not first
         assert "coopwatch/errors/extraction_failed" not in spider.crawler.stats.values  # type: ignore[union-attr]
     finally:
         spider._stop_pool()
