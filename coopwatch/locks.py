@@ -61,6 +61,21 @@ class Lease:
             )
 
 
+def _dead_here(owner: str) -> bool:
+    """True when ``owner`` names a process on this machine that no longer runs."""
+    host, _sep, rest = owner.partition(":")
+    pid_text = rest.split(":", 1)[0]
+    if host != socket.gethostname() or not pid_text.isdigit():
+        return False
+    try:
+        os.kill(int(pid_text), 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False
+    return False
+
+
 def acquire(store: Store, name: str, *, ttl: float, owner: str | None = None) -> Lease:
     """Take the lock or raise LockBusy. An expired lease (a crashed holder) is taken over."""
     owner = owner or default_owner()
@@ -86,6 +101,15 @@ def acquire(store: Store, name: str, *, ttl: float, owner: str | None = None) ->
         holder = conn.execute(
             sa.select(locks.c.owner, locks.c.expires_at).where(locks.c.name == name)
         ).first()
+        if holder is not None and _dead_here(holder[0]):
+            # A process on this machine that died holding the lock (killed, crashed).
+            taken = conn.execute(
+                locks.update()
+                .where(locks.c.name == name, locks.c.owner == holder[0])
+                .values(owner=owner, acquired_at=now, expires_at=expires)
+            )
+            if taken.rowcount == 1:
+                return Lease(store, name, owner, ttl)
     who = f" by {holder[0]} until {holder[1]}" if holder else ""
     raise LockBusy(f"lock {name!r} is held{who}: another run of this step is in progress.")
 
