@@ -358,6 +358,8 @@ def child(args: argparse.Namespace) -> None:
         profiler.disable()
         stats = pstats.Stats(profiler)
         result["profile"] = _profile_shares(stats)
+        if os.environ.get("COOPWATCH_BENCH_PROFILE_DUMP"):
+            stats.dump_stats(os.environ["COOPWATCH_BENCH_PROFILE_DUMP"])
     own = resource.getrusage(resource.RUSAGE_SELF)
     workers = resource.getrusage(resource.RUSAGE_CHILDREN)  # extraction workers, joined by now
     result["peak_rss_mb"] = round(own.ru_maxrss / 1024, 1)

@@ -63,6 +63,7 @@ article_bands = Table(
     Column("band", Integer, primary_key=True),
     Column("key", BigInteger, nullable=False),
     Index("ix_article_bands_band_key", "band", "key"),
+    Index("ix_article_bands_key", "key"),
 )
 
 # Validators of feeds, sitemaps and listing pages for conditional requests.

@@ -62,6 +62,12 @@ class CrawlSettings(_Section):
         20, ge=1, description="Most continuation pages followed for one multi-page article."
     )
     max_redirects: int = Field(10, ge=0, description="Most redirects followed for one request.")
+    extract_workers: int | None = Field(
+        None,
+        ge=0,
+        description="Processes that extract articles beside the crawler; empty: one fewer than "
+        "the CPUs (at least 1); 0: extract in the crawling process.",
+    )
     jobdir: str = Field(
         "", description="Directory that keeps the crawl queue so an interrupted crawl resumes."
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -30,6 +31,7 @@ from coopwatch.schema import (
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 MAX_CANDIDATES = 8  # near-duplicate candidates checked per new article
+SHINGLE_CACHE = 512  # story-leading articles whose shingles are kept in memory
 
 
 def _utc(value: datetime | None) -> datetime | None:
@@ -86,6 +88,9 @@ class Store:
     def __init__(self, engine: Engine, url: str) -> None:
         self.engine = engine
         self.url = url
+        # Shingles of recent story-leading articles: a new copy of a story is usually checked
+        # against the same few candidates, and shingling a text costs more than the query.
+        self._grams: OrderedDict[int, np.ndarray] = OrderedDict()
 
     @classmethod
     def open(cls, url: str, *, echo: bool = False, migrate: bool = True) -> Store:
@@ -200,6 +205,8 @@ class Store:
                 ).one()
             article.id, article.story_id, article.status = found[0], found[1], "known"
             return article
+        if status == "new" and article.id is not None:
+            self._remember(article.id, grams)  # only once committed: ids of rollbacks recur
         article.story_id, article.status = story_id, status
         if article.fetched_at is None:
             article.fetched_at = now
@@ -218,31 +225,28 @@ class Store:
         ).first()
         if exact is not None:
             return "duplicate", exact[0]
-        condition = sa.or_(
-            *[
-                sa.and_(article_bands.c.band == i, article_bands.c.key == k)
-                for i, k in enumerate(keys)
-            ]
-        )
-        shared = sa.func.count().label("shared")
-        # Most shared bands first; one shared band is a likely near copy only for short texts.
-        ranked = (
-            sa.select(article_bands.c.article_id, shared)
-            .where(condition)
-            .group_by(article_bands.c.article_id)
-            .order_by(shared.desc(), article_bands.c.article_id)
-            .limit(MAX_CANDIDATES)
-            .subquery()
-        )
-        candidates = conn.execute(
-            sa.select(articles.c.story_id, articles.c.text)
-            .join(ranked, ranked.c.article_id == articles.c.id)
-            .order_by(ranked.c.shared.desc(), articles.c.id)
-        )
-        for story_id, text in candidates:
-            if dedup.similar(grams, dedup.shingles(text), threshold):
+        # Band keys are hashed with their band number, so a key alone names its band.
+        candidates = conn.execute(_CANDIDATES, {"keys": keys}).all()
+        for article_id, story_id in candidates:
+            if dedup.similar(grams, self._candidate_grams(conn, article_id), threshold):
                 return "syndicated", story_id
         return "new", None
+
+    def _candidate_grams(self, conn: Connection, article_id: int) -> np.ndarray:
+        grams = self._grams.get(article_id)
+        if grams is None:
+            text = conn.execute(
+                sa.select(articles.c.text).where(articles.c.id == article_id)
+            ).scalar_one()
+            grams = dedup.shingles(text)
+        self._remember(article_id, grams)
+        return grams
+
+    def _remember(self, article_id: int, grams: np.ndarray) -> None:
+        self._grams[article_id] = grams
+        self._grams.move_to_end(article_id)
+        while len(self._grams) > SHINGLE_CACHE:
+            self._grams.popitem(last=False)
 
     def articles(self, *, where: Any = None) -> Iterator[Article]:
         """Stored articles in the order they were stored (streamed)."""
@@ -405,6 +409,23 @@ class Store:
                 .where(crawl_runs.c.id == run_id)
                 .values(finished=datetime.now(UTC), stats=stats)
             )
+
+
+_SHARED = sa.func.count().label("shared")
+_RANKED = (
+    sa.select(article_bands.c.article_id, _SHARED)
+    .where(article_bands.c.key.in_(sa.bindparam("keys", expanding=True)))
+    .group_by(article_bands.c.article_id)
+    .order_by(_SHARED.desc(), article_bands.c.article_id)
+    .limit(MAX_CANDIDATES)
+    .subquery()
+)
+# Near-duplicate candidates: stories' first articles sharing most LSH band keys, best first.
+_CANDIDATES = (
+    sa.select(articles.c.id, articles.c.story_id)
+    .join(_RANKED, _RANKED.c.article_id == articles.c.id)
+    .order_by(_RANKED.c.shared.desc(), articles.c.id)
+)
 
 
 def _write_analysis(conn: Connection, article_id: int, analysis: Analysis) -> None:
