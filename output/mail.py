@@ -2,25 +2,27 @@
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import logging
 import re
+import secrets
 import smtplib
 import ssl
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
+from email import message_from_bytes
+from email.header import Header
 from email.message import EmailMessage
-from email.policy import SMTP
-from email.utils import formatdate, parseaddr
+from email.policy import default
+from email.utils import formataddr, formatdate, parseaddr
 from pathlib import Path
 from typing import Any, Protocol
 
 from coopwatch.errors import ConfigError, CoopwatchError
 
 log = logging.getLogger(__name__)
-# CRLF, RFC 2047 for non-ASCII headers, QP/base64 bodies; long ASCII headers (the
-# List-Unsubscribe URL) are folded at whitespace only, never turned into encoded words.
-POLICY = SMTP.clone(cte_type="7bit", max_line_length=998)
 
 
 class DeliveryError(CoopwatchError):
@@ -36,10 +38,45 @@ class TransportDown(CoopwatchError):
     """The server cannot be reached or refuses us (login): stop, nothing more will go out."""
 
 
+@dataclass(frozen=True)
+class Outgoing:
+    """A message ready to go: envelope and the bytes on the wire (CRLF line ends)."""
+
+    sender: str  # envelope sender (an address)
+    to: str
+    message_id: str
+    data: bytes
+
+    def parsed(self) -> EmailMessage:
+        found = message_from_bytes(self.data, policy=default)
+        assert isinstance(found, EmailMessage)
+        return found
+
+
 class Transport(Protocol):
-    def send(self, message: EmailMessage) -> None: ...
+    def send(self, message: Outgoing) -> None: ...
 
     def close(self) -> None: ...
+
+
+def _header(name: str, value: str) -> str:
+    """One header line; non-ASCII values as RFC 2047 encoded words (UTF-8, base64)."""
+    if value.isascii():
+        return f"{name}: {value}"
+    return f"{name}: " + Header(value, "utf-8", header_name=name).encode(linesep="\r\n")
+
+
+def _address(value: str) -> str:
+    name, address = parseaddr(value)
+    return formataddr((name, address), charset="utf-8") if name else address
+
+
+def _part(subtype: str, body: str) -> str:
+    encoded = base64.encodebytes(body.encode("utf-8")).decode("ascii").replace("\n", "\r\n")
+    return (
+        f'Content-Type: text/{subtype}; charset="utf-8"\r\n'
+        "Content-Transfer-Encoding: base64\r\n\r\n" + encoded
+    )
 
 
 def build_message(
@@ -53,27 +90,45 @@ def build_message(
     language: str,
     unsubscribe_url: str | None = None,
     list_id: str | None = None,
-) -> EmailMessage:
-    """multipart/alternative (text, then HTML) with Date, Message-ID and, for digests,
-    List-Unsubscribe + List-Unsubscribe-Post (RFC 8058 one-click)."""
-    msg = EmailMessage(policy=POLICY)
-    msg["From"] = sender
-    msg["To"] = to
-    msg["Subject"] = subject  # non-ASCII becomes an RFC 2047 encoded word
-    msg["Date"] = formatdate(usegmt=True)
-    msg["Message-ID"] = message_id
-    msg["Content-Language"] = language
-    msg["MIME-Version"] = "1.0"
+) -> Outgoing:
+    """multipart/alternative (text, then HTML; UTF-8, base64) with Date, Message-ID and, for
+    digests, List-Unsubscribe + List-Unsubscribe-Post (RFC 8058 one-click).
+
+    Written directly rather than through email.message, which spent ~7 ms per digest on header
+    parsing and quoted-printable; tests parse the result with the email package.
+    """
+    headers = [
+        _header("From", _address(sender)),
+        _header("To", to),
+        _header("Subject", subject),
+        f"Date: {formatdate(usegmt=True)}",
+        f"Message-ID: {message_id}",
+        "MIME-Version: 1.0",
+        f"Content-Language: {language}",
+    ]
     if unsubscribe_url:
-        msg["List-Unsubscribe"] = f"<{unsubscribe_url}>"
-        msg["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+        headers.append(f"List-Unsubscribe: <{unsubscribe_url}>")
+        headers.append("List-Unsubscribe-Post: List-Unsubscribe=One-Click")
     if list_id:
-        msg["List-Id"] = list_id
-        msg["Auto-Submitted"] = "auto-generated"
-    msg.set_content(text, subtype="plain", charset="utf-8")
-    if html is not None:
-        msg.add_alternative(html, subtype="html", charset="utf-8")
-    return msg
+        headers.append(_header("List-Id", list_id))
+        headers.append("Auto-Submitted: auto-generated")
+    if html is None:
+        body = _part("plain", text)
+        headers_text = "\r\n".join(headers) + "\r\n"
+        data = headers_text + body
+    else:
+        boundary = "=_cw_" + secrets.token_hex(12)
+        headers.append(f'Content-Type: multipart/alternative; boundary="{boundary}"')
+        data = (
+            "\r\n".join(headers)
+            + "\r\n\r\n"
+            + f"--{boundary}\r\n"
+            + _part("plain", text)
+            + f"--{boundary}\r\n"
+            + _part("html", html)
+            + f"--{boundary}--\r\n"
+        )
+    return Outgoing(parseaddr(sender)[1], to, message_id, data.encode("ascii"))
 
 
 def sender_domain(sender: str) -> str:
@@ -181,10 +236,8 @@ class SmtpTransport:
             finally:
                 self._conn = None
 
-    def send(self, message: EmailMessage) -> None:
-        to = str(message["To"])
-        sender = parseaddr(str(message["From"]))[1]
-        data = message.as_bytes(policy=POLICY)
+    def send(self, message: Outgoing) -> None:
+        to, sender, data = message.to, message.sender, message.data
         last: BaseException | None = None
         for attempt in range(self.retries + 1):
             if attempt:
@@ -243,11 +296,11 @@ class FileTransport:
         self.directory = Path(directory)
         self.written: list[Path] = []
 
-    def send(self, message: EmailMessage) -> None:
+    def send(self, message: Outgoing) -> None:
         self.directory.mkdir(parents=True, exist_ok=True)
-        name = re.sub(r"[^A-Za-z0-9._-]", "_", str(message["Message-ID"]).strip("<>"))
+        name = re.sub(r"[^A-Za-z0-9._-]", "_", message.message_id.strip("<>"))
         path = self.directory / f"{name}.eml"
-        path.write_bytes(message.as_bytes(policy=POLICY))
+        path.write_bytes(message.data)
         self.written.append(path)
 
     def close(self) -> None:

@@ -172,7 +172,7 @@ def send_digests(
                 # Interrupted before the server accepted it (Ctrl-C, server gone): not sent.
                 sendlog.unclaim(store, sub.id, digest_key)
                 raise
-            sendlog.mark_sent(store, sub.id, digest_key, str(message["Message-ID"]))
+            sendlog.mark_sent(store, sub.id, digest_key, message.message_id)
             if sub.failures:
                 sendlog.reset_failures(store, sub.id)
             report.counts["sent"] += 1
