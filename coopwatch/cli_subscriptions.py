@@ -204,7 +204,8 @@ def send(
     frequency: str | None,
     today: datetime | None,
 ) -> None:
-    """Email each confirmed subscriber what is new for them in their digest.
+    """Email each confirmed subscriber what is new for them in their digest (--dry-run: as
+    .eml files, without touching the send log).
 
     Daily subscribers get yesterday's digest, weekly ones last week's, in their language and
     filtered to what they follow, with only stories not sent to them before. Each message is
@@ -220,11 +221,8 @@ def send(
     from output.send import send_digests
 
     settings = _settings(ctx, smtp={"outbox": outbox})
-    transport: Transport
-    if dry_run:
-        transport = FileTransport(settings.smtp.outbox)
-    else:
-        transport = SmtpTransport.from_settings(settings)
+    files = FileTransport(settings.smtp.outbox)
+    transport: Transport = files if dry_run else SmtpTransport.from_settings(settings)
     with (
         _open(settings) as store,
         store_lock(store, "send", ttl=settings.schedule.lock_ttl) as lease,
@@ -237,12 +235,13 @@ def send(
                 frequency=frequency,
                 today=today.date() if today else None,
                 lease=lease,
+                record=not dry_run,
             )
         finally:
             transport.close()
     click.echo(report.text())
     if dry_run:
-        click.echo(f"Wrote {len(transport.written)} message(s) to {settings.smtp.outbox}.")  # type: ignore[attr-defined]
+        click.echo(f"Wrote {len(files.written)} message(s) to {settings.smtp.outbox}.")
 
 
 @main.command("run")

@@ -111,9 +111,10 @@ def hit(
     """Count one request under ``key`` in the current fixed window; False when over ``limit``."""
     current = int((now if now is not None else time.time()) // window)
     with store.engine.begin() as conn:
-        row = conn.execute(
+        found = conn.execute(
             sa.select(rate_limits.c.window, rate_limits.c.count).where(rate_limits.c.key == key)
         ).first()
+        row: tuple[int, int] | None = (int(found[0]), int(found[1])) if found else None
         if row is None:
             try:
                 with conn.begin_nested():

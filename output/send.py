@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 import logging
 from collections import Counter
 from dataclasses import dataclass, field
@@ -88,13 +89,15 @@ def send_digests(
     today: date | None = None,
     lease: Lease | None = None,
     stories: list[Story] | None = None,
+    record: bool = True,
 ) -> SendReport:
     """Send every confirmed subscriber (of ``frequency``, or all) their due digest.
 
     A subscriber gets only stories not sent to them before, matching their filters; with
     nothing new they get no email. Each (subscriber, digest) is logged before sending, so a
     rerun after a crash sends only what was not sent. ``lease.check()`` runs before each
-    message so a lost lock stops the run.
+    message so a lost lock stops the run. With ``record=False`` (--dry-run) the send log is
+    read but not written, so a dry run does not keep the real one from sending.
     """
     sender = check_sender(settings)
     options = SiteOptions.from_settings(settings)
@@ -128,7 +131,7 @@ def send_digests(
             content = composer.digest(
                 sub.languages,
                 (digest_key, tuple(ids)),
-                lambda p=period, c=chosen: _digest_for(p, c, tz, seen),
+                functools.partial(_digest_for, period, chosen, tz, seen),
             )
             token = signer.manage_token(sub)
             lang = "zh" if sub.language == "zh" else "en"
@@ -148,7 +151,7 @@ def send_digests(
             )
             if lease is not None:
                 lease.check()
-            if not sendlog.claim(store, sub.id, digest_key, ids):
+            if record and not sendlog.claim(store, sub.id, digest_key, ids):
                 report.counts["already_sent"] += 1
                 continue
             try:
@@ -156,6 +159,8 @@ def send_digests(
             except DeliveryError as exc:
                 report.counts["failed"] += 1
                 report.counts["permanent" if exc.permanent else "temporary"] += 1
+                if not record:
+                    continue
                 paused = sendlog.record_failure(
                     store,
                     sub.id,
@@ -170,10 +175,13 @@ def send_digests(
                 continue
             except BaseException:
                 # Interrupted before the server accepted it (Ctrl-C, server gone): not sent.
-                sendlog.unclaim(store, sub.id, digest_key)
+                if record:
+                    sendlog.unclaim(store, sub.id, digest_key)
                 raise
+            report.counts["sent"] += 1
+            if not record:
+                continue
             sendlog.mark_sent(store, sub.id, digest_key, message.message_id)
             if sub.failures:
                 sendlog.reset_failures(store, sub.id)
-            report.counts["sent"] += 1
     return report

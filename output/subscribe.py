@@ -342,7 +342,7 @@ class SubscriptionApp:
         req = Request.read(environ)
         try:
             data, issued = self.signer.read_confirm(req.arg("t"))
-            code = data.get("u") if data.get("u") in self.renderers else "en"
+            code = str(data["u"]) if data.get("u") in self.renderers else "en"
             _addr, key = subs.normalize_email(str(data["e"]))
             existing = subs.get(self.store, key=key)
             if existing is not None and existing.confirmed_at is not None:

@@ -160,10 +160,11 @@ def test_dry_run_writes_eml_files(mail_store: Store, tmp_path: Path) -> None:
     settings = load_settings(environ=smtp_env(1))
     subscribe(mail_store, "ann@example.org", language="en", frequency="weekly")
     transport = FileTransport(tmp_path / "outbox")
-    report = send_digests(mail_store, settings, transport, today=MONDAY)
+    report = send_digests(mail_store, settings, transport, today=MONDAY, record=False)
     assert report.counts["sent"] == 1
     (eml,) = (tmp_path / "outbox").glob("*.eml")
     assert b"List-Unsubscribe-Post: List-Unsubscribe=One-Click" in eml.read_bytes()
+    assert sendlog.summary(mail_store) == {}  # a dry run keeps nothing from the real send
 
 
 def test_no_duplicates_after_a_crash_mid_send(tmp_path: Path, server: tuple[Recorder, int]) -> None:

@@ -52,6 +52,9 @@ def test_send_dry_run_run_and_status(tmp_path: Path) -> None:
     assert "sent 1" in result.output and len(list(outbox.glob("*.eml"))) == 1
     with smtp_server() as (recorder, port):
         env = {**smtp_env(port), "COOPWATCH_SITE_DIR": str(tmp_path / "site")}
+        sent = runner.invoke(main, [*base, "send", "--today", "2022-05-09"], env=env)
+        assert sent.exit_code == 0 and "sent 1" in sent.output  # the dry run logged nothing
+        assert len(recorder.messages) == 1
         result = runner.invoke(
             main, [*base, "run", "--skip", "crawl", "--skip", "analyze"], env=env
         )
