@@ -15,7 +15,7 @@ from typing import Any
 import click
 
 from coopwatch.cli import _settings, main
-from coopwatch.errors import CoopwatchError
+from coopwatch.errors import CoopwatchError, StoreError
 from coopwatch.settings import Settings
 from coopwatch.store import Store
 
@@ -63,7 +63,14 @@ def subscription_routes(settings: Settings, outbox: str | None) -> Iterator[dict
             return FileTransport(outbox)
         return SmtpTransport.from_settings(settings, sleep=lambda s: None)
 
-    with _open(settings) as store:
+    try:
+        store = _open(settings)
+    except StoreError as exc:
+        # The site still serves; only the subscription pages need the database.
+        click.echo(f"Subscription pages are off: {exc}", err=True)
+        yield {}
+        return
+    with store:
         yield SubscriptionApp(store, settings, transport).routes()
 
 
@@ -283,7 +290,7 @@ def schedule(ctx: click.Context, max_jobs: int | None) -> None:
 
     Jobs: crawl (crawl + analyse), daily (render + send daily digests), weekly (render + send
     weekly digests). A step never runs twice at once, even from another process or machine
-    sharing the database. SIGTERM or Ctrl-C stops after the current step.
+    sharing the database. SIGTERM stops after the current job; Ctrl-C at once.
 
     \b
     Example:
