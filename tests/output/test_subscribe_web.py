@@ -191,3 +191,32 @@ def test_preferences_change_and_unsubscribe_button(web: Site) -> None:
     status, _h, body = browser.request(f"en/unsubscribe?t={token}", {"csrf": csrf})
     assert status == 200 and "You are unsubscribed" in body
     assert get(web.store, sid=sub.id).status == "unsubscribed"  # type: ignore[union-attr]
+
+
+def test_list_unsubscribe_header_of_a_digest_works_as_a_post(web: Site) -> None:
+    """The URL in a received digest's List-Unsubscribe header, POSTed as a mail client does
+    (RFC 8058: multipart/form-data body "List-Unsubscribe=One-Click", no cookies)."""
+    from datetime import date
+
+    from digestkit import fill
+
+    from output.send import send_digests
+
+    fill(web.store)
+    sub = subscribe(web.store, "reader@example.org", language="zh", frequency="weekly")
+    with web.app.transport() as transport:
+        send_digests(web.store, web.app.settings, transport, today=date(2022, 5, 9))
+    message = web.recorder.to("reader@example.org")[0].message
+    assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    url = message["List-Unsubscribe"].strip("<>").replace("https://digests.example.org/", web.url)
+    boundary = "cwboundary"
+    body = (
+        f'--{boundary}\r\nContent-Disposition: form-data; name="List-Unsubscribe"\r\n\r\n'
+        f"One-Click\r\n--{boundary}--\r\n"
+    ).encode()
+    req = urllib.request.Request(
+        url, data=body, headers={"Content-Type": f"multipart/form-data; boundary={boundary}"}
+    )
+    with urllib.request.urlopen(req, timeout=10) as resp:
+        assert resp.status == 200 and resp.read() == b"Unsubscribed.\n"
+    assert get(web.store, sid=sub.id).status == "unsubscribed"  # type: ignore[union-attr]
