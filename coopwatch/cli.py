@@ -80,18 +80,31 @@ def main(ctx: click.Context, config: str | None, database_url: str | None) -> No
 @click.option("--sources", type=click.Path(dir_okay=False), help="Sources file (TOML).")
 @click.option("--jobdir", help="Keep the crawl queue here so an interrupted crawl resumes.")
 @click.option("--progress/--no-progress", default=None, help="Show a progress line.")
+@click.option(
+    "--worker",
+    is_flag=True,
+    help="Join the frontier shared through [crawl] redis_url and keep waiting for work.",
+)
 @click.pass_context
 def crawl(
-    ctx: click.Context, sources: str | None, jobdir: str | None, progress: bool | None
+    ctx: click.Context,
+    sources: str | None,
+    jobdir: str | None,
+    progress: bool | None,
+    worker: bool,
 ) -> None:
     """Crawl the configured news sources into the store.
 
     Already stored URLs are not fetched again; feeds and listing pages are asked for
     with conditional requests. Prints a closing report.
 
+    With [crawl] redis_url set, crawls on several machines share one frontier;
+    --worker keeps such a crawler running, waiting for work.
+
     \b
     Example:
       coopwatch crawl --sources my-sources.toml
+      COOPWATCH_CRAWL_REDIS_URL=redis://frontier:6379/0 coopwatch crawl --worker
     """
     from coopwatch.sources import load_sources
     from crawler.run import crawl as run_crawl
@@ -99,7 +112,7 @@ def crawl(
 
     settings = _settings(ctx, crawl={"sources": sources, "jobdir": jobdir})
     sources_list = load_sources(settings.crawl.sources or None)
-    report = run_crawl(settings, sources_list, progress=progress)
+    report = run_crawl(settings, sources_list, progress=progress, worker=worker)
     click.echo(crawl_report_text(report))
 
 

@@ -62,6 +62,26 @@ class CrawlSettings(_Section):
         20, ge=1, description="Most continuation pages followed for one multi-page article."
     )
     max_redirects: int = Field(10, ge=0, description="Most redirects followed for one request.")
+    redis_url: str = Field(
+        "",
+        description="Redis URL (redis://HOST:6379/0) of a crawl frontier shared by crawlers on "
+        "several machines (scrapy-redis); empty: each crawl keeps its own queue.",
+    )
+    frontier: str = Field(
+        "coopwatch", description="Name of the shared frontier: the prefix of its Redis keys."
+    )
+    revisit_after: float = Field(
+        7 * 86400.0,
+        gt=0,
+        description="Seconds after which a URL seen in the shared frontier may be fetched again "
+        "(and the start URLs are scheduled again).",
+    )
+    worker_timeout: int = Field(
+        60,
+        ge=2,
+        description="Seconds without a heartbeat after which a crawl worker counts as stopped "
+        "and its in-flight requests return to the shared queue.",
+    )
     extract_workers: int | None = Field(
         None,
         ge=0,

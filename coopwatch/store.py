@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import fcntl
+import hashlib
+import tempfile
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -96,7 +99,7 @@ class Store:
     def open(cls, url: str, *, echo: bool = False, migrate: bool = True) -> Store:
         engine = _engine(url, echo)
         try:
-            with engine.begin() as conn:
+            with _migration_lock(engine), engine.begin() as conn:
                 if migrate:
                     _upgrade(conn)
         except OperationalError as exc:
@@ -485,6 +488,36 @@ def _article(row: Any) -> Article:
         story_id=row["story_id"],
         status=row["status"],
     )
+
+
+MIGRATION_LOCK = 0x636F6F70  # "coop": the advisory lock key that serialises migrations
+
+
+@contextmanager
+def _migration_lock(engine: Engine) -> Iterator[None]:
+    """One process at a time creates or upgrades a database: workers starting together on a
+    fresh PostgreSQL (advisory lock) or SQLite file (file lock) would otherwise race."""
+    if engine.dialect.name == "postgresql":
+        with engine.connect() as conn:
+            conn.execute(sa.text("select pg_advisory_lock(:key)"), {"key": MIGRATION_LOCK})
+            try:
+                yield
+            finally:
+                conn.execute(sa.text("select pg_advisory_unlock(:key)"), {"key": MIGRATION_LOCK})
+                conn.commit()
+        return
+    database = engine.url.database
+    if engine.dialect.name != "sqlite" or not database or database == ":memory:":
+        yield
+        return
+    # The lock file lives in the temp directory, not beside the database users look after.
+    digest = hashlib.sha1(str(Path(database).resolve()).encode()).hexdigest()[:16]
+    with open(Path(tempfile.gettempdir()) / f"coopwatch-migrate-{digest}.lock", "a+b") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def _upgrade(conn: Connection) -> None:

@@ -11,7 +11,7 @@ from typing import Any
 
 from scrapy.crawler import CrawlerProcess
 
-from coopwatch.errors import CoopwatchError
+from coopwatch.errors import ConfigError, CoopwatchError
 from coopwatch.settings import Settings, load_settings
 from coopwatch.sources import Source, load_sources
 from coopwatch.store import Store
@@ -31,7 +31,11 @@ def _progress_on(settings: Settings, progress: bool | None) -> bool:
 
 
 def crawl(
-    settings: Settings, sources: list[Source], *, progress: bool | None = None
+    settings: Settings,
+    sources: list[Source],
+    *,
+    progress: bool | None = None,
+    worker: bool = False,
 ) -> dict[str, Any]:
     """Crawl ``sources`` into the store named by ``settings`` and return the closing report.
 
@@ -42,8 +46,17 @@ def crawl(
     """
     with Store.open(settings.database.url, echo=settings.database.echo) as store:
         run_id = store.start_run()
+        if worker and not settings.crawl.redis_url:
+            raise ConfigError(
+                "crawl --worker shares a frontier through Redis: set [crawl] redis_url "
+                "(or COOPWATCH_CRAWL_REDIS_URL), e.g. redis://127.0.0.1:6379/0."
+            )
+        if settings.crawl.redis_url:
+            _check_redis(settings.crawl.redis_url)
         process = CrawlerProcess(
-            scrapy_settings(settings, progress=_progress_on(settings, progress))
+            scrapy_settings(
+                settings, progress=_progress_on(settings, progress), keep_running=worker
+            )
         )
         # A robots.txt that cannot be fetched is logged with a traceback by Scrapy; the request
         # itself fails too, and the spider logs and counts that once, by kind. (Set after
@@ -60,6 +73,24 @@ def crawl(
     return report
 
 
+def _check_redis(url: str) -> None:
+    """Fail early and clearly when the shared frontier cannot be reached."""
+    try:
+        import redis
+    except ImportError:
+        raise ConfigError(
+            "[crawl] redis_url is set but the Redis client is not installed: "
+            "pip install 'coopwatch[distributed]'."
+        ) from None
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=5).ping()
+    except (redis.RedisError, ValueError) as exc:
+        raise ConfigError(
+            f"[crawl] redis_url {url!r}: cannot reach the shared frontier ({exc}). "
+            "Check the URL and that Redis is running."
+        ) from None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Crawl from the command line without the CLI: for subprocess tests and benchmarks."""
     parser = argparse.ArgumentParser(prog="python -m crawler.run", description=__doc__)
@@ -69,6 +100,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--jobdir")
     parser.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None)
     parser.add_argument("--json", action="store_true", help="print the report as JSON")
+    parser.add_argument("--worker", action="store_true", help="keep waiting for shared work")
     args = parser.parse_args(argv)
     try:
         layers = {
@@ -81,7 +113,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         }
         settings = load_settings(args.config, overrides=overrides)
         sources = load_sources(settings.crawl.sources or None)
-        report = crawl(settings, sources, progress=args.progress)
+        report = crawl(settings, sources, progress=args.progress, worker=args.worker)
     except CoopwatchError as exc:
         print(f"Error: {exc}", file=sys.stderr)
         return exc.exit_code

@@ -21,7 +21,9 @@ def extract_workers(settings: Settings) -> int:
     return max(1, (cpus or 1) - 1)
 
 
-def scrapy_settings(settings: Settings, *, progress: bool = False) -> dict[str, Any]:
+def scrapy_settings(
+    settings: Settings, *, progress: bool = False, keep_running: bool = False
+) -> dict[str, Any]:
     """The Scrapy settings dict for a crawl; ``COOPWATCH_*`` keys carry ours to components."""
     crawl = settings.crawl
     result: dict[str, Any] = {
@@ -72,6 +74,27 @@ def scrapy_settings(settings: Settings, *, progress: bool = False) -> dict[str, 
         "COOPWATCH_PROGRESS": progress,
         "COOPWATCH_PROGRESS_INTERVAL": 2.0,
     }
-    if crawl.jobdir:
+    if crawl.redis_url:
+        result.update(_shared_frontier(settings, keep_running))
+    elif crawl.jobdir:
         result["JOBDIR"] = crawl.jobdir
     return result
+
+
+def _shared_frontier(settings: Settings, keep_running: bool) -> dict[str, Any]:
+    """scrapy-redis with the reliable queue of crawler.frontier (see its docstring)."""
+    crawl = settings.crawl
+    return {
+        "SCHEDULER": "crawler.frontier.Scheduler",
+        "SCHEDULER_QUEUE_CLASS": "crawler.frontier.ReliableQueue",
+        "SCHEDULER_QUEUE_KEY": f"{crawl.frontier}:requests",
+        "DUPEFILTER_CLASS": "crawler.frontier.NoDupeFilter",  # scrapy-redis reads this name
+        "SCHEDULER_PERSIST": True,
+        "REDIS_URL": crawl.redis_url,
+        "SPIDER_MIDDLEWARES": {"crawler.frontier.AckMiddleware": 10},
+        "COOPWATCH_REDIS": True,
+        "COOPWATCH_FRONTIER": crawl.frontier,
+        "COOPWATCH_REVISIT_AFTER": crawl.revisit_after,
+        "COOPWATCH_WORKER_TIMEOUT": crawl.worker_timeout,
+        "COOPWATCH_KEEP_RUNNING": keep_running,
+    }

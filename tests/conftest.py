@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
+REDIS_URL = os.environ.get("COOPWATCH_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 POSTGRES_URL = os.environ.get(
     "COOPWATCH_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 )
@@ -22,7 +23,7 @@ def service_missing(what: str, reason: str) -> None:
     message = f"{what} is not available ({reason})"
     if REQUIRED:
         pytest.fail(f"{message}, and COOPWATCH_REQUIRE_SERVICES is set", pytrace=False)
-    pytest.skip(f"{message}; set COOPWATCH_TEST_POSTGRES_URL or start it to run these tests")
+    pytest.skip(f"{message}; start it (or point COOPWATCH_TEST_* at it) to run these tests")
 
 
 @pytest.fixture(scope="session")
@@ -57,3 +58,27 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'coopwatch.db'}"
     return str(request.getfixturevalue("postgres_url"))
+
+
+@pytest.fixture(scope="session")
+def redis_server() -> str:
+    try:
+        import redis
+
+        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2).ping()
+    except Exception as exc:  # noqa: BLE001 - any failure means the service is absent
+        service_missing(f"Redis at {REDIS_URL}", str(exc).splitlines()[0])
+    return REDIS_URL
+
+
+@pytest.fixture
+def frontier(redis_server: str) -> Iterator[tuple[str, str]]:
+    """(Redis URL, frontier name) for one test; the frontier's keys are deleted afterwards."""
+    import redis
+
+    name = "cwtest_" + uuid.uuid4().hex[:10]
+    yield redis_server, name
+    client = redis.Redis.from_url(redis_server)
+    for key in client.scan_iter(match=f"{name}:*"):
+        client.delete(key)
+    client.close()

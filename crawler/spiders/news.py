@@ -17,6 +17,7 @@ import lxml.etree
 import scrapy
 from scrapy import Request, signals
 from scrapy.crawler import Crawler
+from scrapy.exceptions import DontCloseSpider
 from scrapy.http import Response, TextResponse
 from scrapy.linkextractors import LinkExtractor
 from scrapy.utils.sitemap import Sitemap
@@ -114,6 +115,7 @@ class NewsSpider(scrapy.Spider):
         spider.extract_workers = crawler.settings.getint("COOPWATCH_EXTRACT_WORKERS", 0)
         crawler.signals.connect(spider._opened, signal=signals.spider_opened)
         crawler.signals.connect(spider._closed, signal=signals.spider_closed)
+        crawler.signals.connect(spider._idle, signal=signals.spider_idle)
         return spider
 
     # -- lifecycle ------------------------------------------------------------------------
@@ -126,9 +128,18 @@ class NewsSpider(scrapy.Spider):
         self.known = self.store.known_urls()
         self.validators = self.store.validators()
         state = getattr(self, "state", None)  # present with JOBDIR: survives a resume
-        if isinstance(state, dict):
+        if s.getbool("COOPWATCH_REDIS"):
+            from crawler.frontier import shared_seen  # needs the optional scrapy-redis
+
+            self.seen = shared_seen(self)  # type: ignore[assignment]
+        elif isinstance(state, dict):
             self.seen = state.setdefault("seen", set())
         self._start_pool()
+
+    def _idle(self) -> None:
+        """A shared-frontier worker started with --worker waits for work instead of stopping."""
+        if self.settings.getbool("COOPWATCH_KEEP_RUNNING"):
+            raise DontCloseSpider
 
     def _start_pool(self) -> None:
         """Extraction is CPU-bound: with workers, it runs beside the reactor, not in it."""
@@ -166,6 +177,11 @@ class NewsSpider(scrapy.Spider):
     # -- scheduling -----------------------------------------------------------------------
 
     async def start(self) -> AsyncIterator[Request]:
+        if self.settings.getbool("COOPWATCH_REDIS"):
+            from crawler.frontier import claim_seeding
+
+            if not claim_seeding(self):
+                return  # another worker scheduled the start URLs into the shared frontier
         for rules in self.rules.values():
             src = rules.source
             for url in src.feeds:
@@ -397,6 +413,9 @@ class NewsSpider(scrapy.Spider):
 
     def on_error(self, failure: Failure) -> None:
         request = failure.request  # type: ignore[attr-defined]
+        frontier = getattr(self, "frontier", None)
+        if frontier is not None:
+            frontier.ack(request)
         kind = error_kind(failure)
         self._fail(kind, request.url, failure.getErrorMessage(), request.meta)
         if kind not in PERMANENT and request.callback != self.parse_article:
