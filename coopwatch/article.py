@@ -97,6 +97,7 @@ class Pairing:
     evidence: str
     source: str | None = None  # code of the assisting side
     target: str | None = None  # code of the assisted side
+    inferred: bool = False  # only "two places and a cooperation word" in one sentence
 
 
 @dataclass

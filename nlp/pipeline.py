@@ -242,7 +242,14 @@ class Analyzer:
         for item in doc._.pairings or []:
             evidence = job.original[item["evidence"][0] : item["evidence"][1]].strip()
             analysis.pairings.append(
-                Pairing(item["members"], item["relation"], evidence, item["source"], item["target"])
+                Pairing(
+                    item["members"],
+                    item["relation"],
+                    evidence,
+                    item["source"],
+                    item["target"],
+                    item.get("inferred", False),
+                )
             )
         for item in doc._.initiatives or []:
             evidence = job.original[item["evidence"][0] : item["evidence"][1]].strip()
@@ -280,12 +287,15 @@ def _finish(analysis: Analysis) -> None:
             merged[key] = pairing
         elif kept.source is None and pairing.source is not None:
             kept.source, kept.target = pairing.source, pairing.target
+        if not pairing.inferred:
+            merged[key].inferred = False
     groups = [set(key) for key in merged]
-    # A pair inside a bigger group the article names (a trio, then two of it) is that group.
+    # A pair only inferred from one sentence, inside a bigger group the article names (a trio,
+    # then two of it working on something), is that group at work, not a pairing of its own.
     analysis.pairings = [
         p
         for p in merged.values()
-        if not any(set(p.members) < other for other in groups) or p.source is not None
+        if not (p.inferred and p.source is None and any(set(p.members) < g for g in groups))
     ]
     seen: set[tuple[str, str, str]] = set()
     unique = []

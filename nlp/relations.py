@@ -37,6 +37,9 @@ WEAK = frozenset(
     ["签署", "签订", "签约", "协议", "合作", "signed", "signing", "agreement", "memorandum"]
     + ["cooperation"]
 )
+# "A 对/向/为 B 给予支持 / 投入资金": the place after the preposition is the one helped.
+TO_ZH = re.compile(r"[对向为给]\s*$")
+SUPPORT_AFTER_ZH = re.compile(r"^.{0,8}?(给予|提供|投入|拨付|捐赠|援助|帮扶|支持|援建)")
 JOINING_ZH = re.compile(r"携手|牵手|联手|结对|对接|结为|缔结")
 SAME_PLACE = re.compile(r"^\s*[(（]?\s*$")  # "Xinhui District (新会区)"
 SENTENCE_PUNCT = re.compile(r"[。！？!?;；]")
@@ -61,6 +64,7 @@ class Found:
     relation: str
     source: str | None
     target: str | None
+    inferred: bool = False  # only "two places and a cooperation word" said so
 
 
 class RelationLexicon:
@@ -111,11 +115,13 @@ def _is_link(between: str, lex: RelationLexicon, chinese: bool, rest: str = "") 
     )
 
 
-def _bridge(between: str, lex: RelationLexicon, chinese: bool) -> str | None:
+def _bridge(between: str, lex: RelationLexicon, chinese: bool, after: str = "") -> str | None:
     """How a longer stretch of text joins two places: "directed", "passive", "with" or None."""
     limit = MAX_GAP_ZH if chinese else MAX_GAP_EN
     if len(between) > limit or SENTENCE_PUNCT.search(between):
         return None
+    if chinese and TO_ZH.search(between) and SUPPORT_AFTER_ZH.match(after):
+        return "directed"  # "无锡将在…方面对徐州给予支持", "福建向宁夏投入资金"
     if any(True for _ in lex.passive.find(between)):
         return "passive"
     if any(True for _ in lex.directed.find(between)):
@@ -147,7 +153,8 @@ def find_pairings(
     relation = _relation(list(lex.relations.find(sentence)))
     if relation is None or len({p.code for p in places}) < 2:
         return []
-    chinese = bool(CHINESE.search(sentence))
+    # Chinese or English by what most of the sentence is ("RMB 50 million (5千万元)" is English)
+    chinese = len(CHINESE.findall(sentence)) * 2 >= len(re.findall(r"[A-Za-z]+", sentence))
     ordered = _fold_qualifiers(sentence, sorted(places, key=lambda p: p.start), is_parent)
     units = _units(sentence, ordered)
     groups = _groups(sentence, units, lex, chinese)
@@ -159,7 +166,7 @@ def find_pairings(
         codes = list(dict.fromkeys(p.code for p in ordered))
         located = [c for c in codes if not any(is_parent(c, o) for o in codes if o != c)]
         if len(located) == 2:
-            found.append(Found(tuple(sorted(located)), relation, None, None))
+            found.append(Found(tuple(sorted(located)), relation, None, None, inferred=True))
     return [_direct(f, ordered, helps) for f in found]
 
 
@@ -173,7 +180,7 @@ def _direct(found: Found, places: list[PlaceRef], helps: list[Hit]) -> Found:
         if len(after) == 1 and before and before != after:
             (target,) = after
             (source,) = set(found.members) - after
-            return Found(found.members, found.relation, source, target)
+            return Found(found.members, found.relation, source, target, found.inferred)
     return found
 
 
@@ -219,7 +226,7 @@ def _groups(
         rest = sentence[unit[-1].end :]
         both_hyphenated = len(prev_unit) > 1 and len(unit) > 1
         is_link = _is_link(between, lex, chinese, rest)
-        bridge = None if is_link else _bridge(between, lex, chinese)
+        bridge = None if is_link else _bridge(between, lex, chinese, rest)
         if bridge in ("directed", "passive"):
             helper, helped = (prev.code, unit[0].code)
             if bridge == "passive":

@@ -68,11 +68,7 @@ def _parties(doc: Doc) -> list[Span]:
         if ent.label_ not in LINKED or not ent.kb_id_:
             continue
         nxt = ents[i + 1] if i + 1 < len(ents) else None
-        if (
-            nxt is not None
-            and nxt.label_ in ("TOWN", "ZONE")
-            and nxt.start_char - ent.end_char <= 1
-        ):
+        if nxt is not None and nxt.label_ in ("TOWN", "ZONE") and nxt.start_char == ent.end_char:
             continue
         out.append(ent)
     return out
@@ -129,6 +125,7 @@ class PairingFinder:
                         "relation": pairing.relation,
                         "source": pairing.source,
                         "target": pairing.target,
+                        "inferred": pairing.inferred,
                         "evidence": [start, end],
                     }
                 )
