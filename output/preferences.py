@@ -13,7 +13,10 @@ if TYPE_CHECKING:
     from output.subscribe import Request, SubscriptionApp
 
 
-def _invalid(app: SubscriptionApp, req: Request, start: StartResponse, code: str) -> list[bytes]:
+def invalid_link(
+    app: SubscriptionApp, req: Request, start: StartResponse, code: str
+) -> list[bytes]:
+    """The page for a confirmation or preferences link that is expired or damaged."""
     r = app.renderers[code]
     return app._message(
         start,
@@ -32,7 +35,7 @@ def preferences_page(
     r = app.renderers[code]
     sub = app._subscriber(req)
     if sub is None:
-        return _invalid(app, req, start, code)
+        return invalid_link(app, req, start, code)
     token = req.arg("t")
     ctx: dict[str, Any] = {
         "title": r.gettext("Your subscription"),
@@ -112,7 +115,7 @@ def unsubscribe_page(
     except BadToken:
         if code is None and req.method == "POST":
             return app._send(start, "400 Bad Request", b"This unsubscribe link is not valid.\n")
-        return _invalid(app, req, start, code or "en")
+        return invalid_link(app, req, start, code or "en")
     sub = app._subscriber(req)
     page_code = code or ("zh" if sub is not None and sub.language == "zh" else "en")
     if page_code not in app.renderers:

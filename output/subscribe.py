@@ -362,17 +362,10 @@ class SubscriptionApp:
                 consent="double_opt_in",
             )
         except (BadToken, subs.SubscriptionError, KeyError):
+            from output.preferences import invalid_link
+
             code = "en" if "en" in self.renderers else next(iter(self.renderers))
-            r = self.renderers[code]
-            return self._message(
-                start,
-                req,
-                code,
-                r.gettext("This link is not valid"),
-                [r.gettext("The link has expired or is damaged. Please subscribe again.")],
-                "400 Bad Request",
-                link={"href": "subscribe", "label": r.gettext("Subscribe")},
-            )
+            return invalid_link(self, req, start, code)
         return self._to_preferences(start, code, sub, welcome=True)
 
     def _to_preferences(
