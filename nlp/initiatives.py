@@ -80,6 +80,19 @@ PURPOSE = re.compile(
     re.IGNORECASE,
 )
 NOT_PURPOSE = frozenset({"fund", "agreement", "other"})
+# The places of an earlier sentence, named again without their names ("两地还约定…").
+ANAPHORA = re.compile(
+    r"两地|双方|三地|三方|四地|两市|两区|两县|两省|两旗|兩地|雙方|三地|兩市|兩區|兩縣|"
+    r"\b(?:the two (?:cities|districts|counties|sides|places|provinces|regions)|both sides|"
+    r"the (?:three|four) (?:cities|districts|counties|places)|the neighbours|the pair|the trio)\b",
+    re.IGNORECASE,
+)
+# Something set up, opened or launched: an initiative even when no type word names it.
+FOUNDING = re.compile(
+    r"建立|设立|開設|开设|开通|開通|成立|启用|啟用|投产|投產|开业|開業|建成|落成|"
+    r"\b(?:set up|opened|has opened|launched|established|founded|started operating)\b",
+    re.IGNORECASE,
+)
 FUND_NEAR = 8  # characters between a named fund and its amount
 CLAUSE_BREAK = re.compile(r"[，,；;：:]")
 
@@ -104,20 +117,34 @@ def find_initiatives(
     so totals must count each amount once (by evidence and text), not each initiative.
     """
     related = any(True for _ in relation_lexicon().relations.find(sentence))
+    has_place = has_place or bool(ANAPHORA.search(sentence))
     if not (has_place or amounts or related):
         return []
     spans = names or []
-    hits = [
+    found = [
         h
         for h in initiative_lexicon().find(sentence)
         if not any(start < h.end and h.start < end for start, end in spans)
     ]
+    # "产业协作基金", "教育发展基金": a word right before a fund's name is part of the name.
+    funds = [h.start for h in found if h.key == "fund"]
+    hits = [h for h in found if h.key == "fund" or not any(0 <= f - h.end <= 2 for f in funds)]
     types: dict[str, str] = {}
     for hit in hits:
         types.setdefault(hit.key, hit.text)
     spent = _distinct(a for a in amounts if MONEY_VERBS.search(sentence) or types or related)
     if not types and not spent:
-        return []
+        founded = has_place and (related or FOUNDING.search(sentence))
+        if not founded:
+            return []
+        # "三地建立了政务服务跨域通办机制": something set up together, of no listed type
+        match = FOUNDING.search(sentence)
+        text = match.group(0) if match else sentence[:40]
+        return [
+            FoundInitiative(
+                "other", text, tuple(districts), None, find_date(sentence, default_year)
+            )
+        ]
     chosen = list(types)[:MAX_TYPES_PER_SENTENCE]
     near = [h for h in hits if h.key in chosen or h.key == "fund"]
     topic = next((h.key for h in near if h.key not in NOT_PURPOSE), None)

@@ -1,4 +1,4 @@
-"""Paragraph language: script first, langdetect for Latin text, repeatable, Traditional told apart."""
+"""Paragraph language: script first, langdetect for Latin text, Traditional told apart."""
 
 from __future__ import annotations
 
