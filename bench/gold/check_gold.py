@@ -9,6 +9,7 @@ NBS 2022 edition).  Exit status 1 if any error was found.  With --names, also li
 Chinese place names from the division tables that occur in a text but whose code is
 not annotated (informational: most of these are deliberate traps).
 """
+
 import csv
 import json
 import os
@@ -18,25 +19,94 @@ from collections import Counter
 
 LANGS = {"en", "zh", "zh-Hant", "mixed"}
 RELATIONS = {"pairing", "assistance", "cooperation", "co_build", "sister_city"}
-TYPES = {"fund", "industrial_park", "industrial_alliance", "incubator", "education",
-         "health", "tourism_culture", "investment_promotion", "agreement",
-         "talent_exchange", "infrastructure", "rural_revitalisation", "other"}
+TYPES = {
+    "fund",
+    "industrial_park",
+    "industrial_alliance",
+    "incubator",
+    "education",
+    "health",
+    "tourism_culture",
+    "investment_promotion",
+    "agreement",
+    "talent_exchange",
+    "infrastructure",
+    "rural_revitalisation",
+    "other",
+}
 CURRENCIES = {"CNY", "USD", "HKD", "MOP", "EUR"}
 SAR_CODES = {"810000": "香港特别行政区", "820000": "澳门特别行政区"}
-KEYS = ["id", "lang", "title", "text", "districts", "regions", "pairings",
-        "initiatives", "amounts", "traps"]
+KEYS = [
+    "id",
+    "lang",
+    "title",
+    "text",
+    "districts",
+    "regions",
+    "pairings",
+    "initiatives",
+    "amounts",
+    "traps",
+]
 PLACEHOLDER_CITIES = {"市辖区", "县", "省直辖县级行政区划", "自治区直辖县级行政区划"}
 
 # Characters whose Simplified and Traditional forms differ (simplified, traditional).
-S2T = [("这", "這"), ("们", "們"), ("区", "區"), ("县", "縣"), ("国", "國"), ("发", "發"),
-       ("会", "會"), ("与", "與"), ("对", "對"), ("为", "為"), ("万", "萬"), ("亿", "億"),
-       ("门", "門"), ("东", "東"), ("广", "廣"), ("业", "業"), ("产", "產"), ("资", "資"),
-       ("协", "協"), ("帮", "幫"), ("经", "經"), ("济", "濟"), ("设", "設"), ("项", "項"),
-       ("园", "園"), ("学", "學"), ("医", "醫"), ("务", "務"), ("签", "簽"), ("议", "議"),
-       ("两", "兩"), ("时", "時"), ("进", "進"), ("将", "將"), ("还", "還"), ("说", "說"),
-       ("际", "際"), ("关", "關"), ("动", "動"), ("华", "華"), ("侨", "僑"), ("乡", "鄉"),
-       ("游", "遊"), ("过", "過"), ("从", "從"), ("长", "長"), ("镇", "鎮"), ("闻", "聞"),
-       ("钱", "錢"), ("银", "銀"), ("龙", "龍"), ("湾", "灣"), ("澳门", "澳門"), ("术", "術")]
+S2T = [
+    ("这", "這"),
+    ("们", "們"),
+    ("区", "區"),
+    ("县", "縣"),
+    ("国", "國"),
+    ("发", "發"),
+    ("会", "會"),
+    ("与", "與"),
+    ("对", "對"),
+    ("为", "為"),
+    ("万", "萬"),
+    ("亿", "億"),
+    ("门", "門"),
+    ("东", "東"),
+    ("广", "廣"),
+    ("业", "業"),
+    ("产", "產"),
+    ("资", "資"),
+    ("协", "協"),
+    ("帮", "幫"),
+    ("经", "經"),
+    ("济", "濟"),
+    ("设", "設"),
+    ("项", "項"),
+    ("园", "園"),
+    ("学", "學"),
+    ("医", "醫"),
+    ("务", "務"),
+    ("签", "簽"),
+    ("议", "議"),
+    ("两", "兩"),
+    ("时", "時"),
+    ("进", "進"),
+    ("将", "將"),
+    ("还", "還"),
+    ("说", "說"),
+    ("际", "際"),
+    ("关", "關"),
+    ("动", "動"),
+    ("华", "華"),
+    ("侨", "僑"),
+    ("乡", "鄉"),
+    ("游", "遊"),
+    ("过", "過"),
+    ("从", "從"),
+    ("长", "長"),
+    ("镇", "鎮"),
+    ("闻", "聞"),
+    ("钱", "錢"),
+    ("银", "銀"),
+    ("龙", "龍"),
+    ("湾", "灣"),
+    ("澳门", "澳門"),
+    ("术", "術"),
+]
 SIMP = set(s for s, t in S2T if len(s) == 1)
 TRAD = set(t for s, t in S2T if len(t) == 1)
 
@@ -47,12 +117,12 @@ SENT_END = re.compile(r"([。！？]+[”’」』）)]*|[.!?]+[\"'”’)]*(?=\
 
 
 def sentences(text):
-    """Split text into sentences: after 。！？ (with closing quotes) or after .!? followed by space."""
+    """Split text into sentences: after 。！？ (and closing quotes), or .!? and a space."""
     out = []
     for para in text.split("\n\n"):
         start = 0
         for m in SENT_END.finditer(para):
-            s = para[start:m.end()].strip()
+            s = para[start : m.end()].strip()
             if s:
                 out.append(s)
             start = m.end()
@@ -65,10 +135,16 @@ def sentences(text):
 # Candidate money expressions, used to check that every amount in a text is annotated.
 NUM = r"\d[\d,]*(?:\.\d+)?"
 MONEY_PATTERNS = [
-    re.compile(r"(?:人民币|人民幣|港币|港幣|澳门元|澳門元|美元)?" + NUM +
-               r"\s*(?:千万|千萬|万|萬|亿|億)?\s*(?:元|港元|澳门元|澳門元|美元|欧元|歐元)(?:人民币|人民幣)?"),
+    re.compile(
+        r"(?:人民币|人民幣|港币|港幣|澳门元|澳門元|美元)?"
+        + NUM
+        + r"\s*(?:千万|千萬|万|萬|亿|億)?\s*"
+        + r"(?:元|港元|澳门元|澳門元|美元|欧元|歐元)(?:人民币|人民幣)?"
+    ),
     re.compile(NUM + r"(?:亿|億)(?![元人户戶家頭头亩畝吨噸平方])"),
-    re.compile(r"(?:RMB|US\$|HK\$|MOP|MOP\$|\$|€)\s?" + NUM + r"(?:\s?(?:million|billion|thousand))?"),
+    re.compile(
+        r"(?:RMB|US\$|HK\$|MOP|MOP\$|\$|€)\s?" + NUM + r"(?:\s?(?:million|billion|thousand))?"
+    ),
     re.compile(NUM + r"(?:\s(?:million|billion|thousand))?\s(?:yuan|dollars|patacas|euros)"),
 ]
 
@@ -137,7 +213,7 @@ def check(path, codes, names=False):
         errors.append(f"{aid}: {msg}")
 
     with open(path, encoding="utf-8") as f:
-        lines = [l for l in f.read().split("\n") if l.strip()]
+        lines = [row for row in f.read().split("\n") if row.strip()]
     for n, line in enumerate(lines, 1):
         try:
             a = json.loads(line)
@@ -155,8 +231,10 @@ def check(path, codes, names=False):
         if lang not in LANGS:
             err(aid, f"bad lang {lang}")
         by_lang[lang] += 1
-        if not re.fullmatch(r"(en|zh|hant|mixed)-\d{3}", aid):
-            err(aid, "id should look like zh-001 / en-001 / hant-001 / mixed-001")
+        if not re.fullmatch(r"(ho-)?(en|zh|hant|mixed)-\d{3}", aid):
+            err(
+                aid, "id should look like zh-001 / en-001 / hant-001 / mixed-001 (ho- for held-out)"
+            )
         for p in script_problems(lang, text):
             err(aid, p)
         paras = text.split("\n\n")
@@ -259,12 +337,16 @@ def check(path, codes, names=False):
             if it["date"] is not None and not re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", it["date"]):
                 err(aid, f"bad date {it['date']}")
             if it["evidence"] not in sentset:
-                err(aid, f"initiative evidence is not a sentence of the text: {it['evidence'][:40]}")
+                err(
+                    aid, f"initiative evidence is not a sentence of the text: {it['evidence'][:40]}"
+                )
             if am is not None:
                 stats["initiatives with amount"] += 1
             stats["initiatives"] += 1
 
-        if not isinstance(a["traps"], list) or not all(isinstance(t, str) and ":" in t for t in a["traps"]):
+        if not isinstance(a["traps"], list) or not all(
+            isinstance(t, str) and ":" in t for t in a["traps"]
+        ):
             err(aid, "traps must be 'kind:term' strings")
         stats["traps"] += len(a["traps"])
         stats["articles"] += 1

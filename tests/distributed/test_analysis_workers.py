@@ -106,6 +106,9 @@ def test_a_worker_killed_mid_batch_loses_nothing(postgres_url: str) -> None:
 def test_workers_need_postgresql(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'one.db'}"
     seed(url, 1)
-    with Store.open(url) as store, pytest.raises(StoreError, match="PostgreSQL"):
-        with store.claim_analysis_batch(5):
-            pass
+    with (
+        Store.open(url) as store,
+        pytest.raises(StoreError, match="PostgreSQL"),
+        store.claim_analysis_batch(5),
+    ):
+        pass
