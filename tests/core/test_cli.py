@@ -102,3 +102,38 @@ def test_bundled_sources_are_valid() -> None:
     result = CliRunner().invoke(main, ["sources"], env={"COOPWATCH_CRAWL_SOURCES": ""})
     assert result.exit_code == 0, result.output
     assert len(result.output.strip().splitlines()) >= 5
+
+
+FIXTURES = Path(__file__).parents[1] / "fixtures" / "pages"
+
+
+def test_parse_prints_one_json_object_per_input(tmp_path: Path) -> None:
+    binary = tmp_path / "junk.bin"
+    binary.write_bytes(bytes(range(256)) * 20)
+    inputs = [
+        str(FIXTURES / "zh_news_gbk_nocharset.html"),
+        str(FIXTURES / "plain.txt"),
+        str(binary),
+        str(tmp_path / "missing.html"),
+    ]
+    result = CliRunner().invoke(main, ["parse", *inputs, "--json"])
+    assert result.exit_code == 1  # some inputs failed
+    rows = [json.loads(line) for line in result.output.splitlines()]
+    assert [r["input"] for r in rows] == inputs
+    gbk, plain, junk, missing = rows
+    assert gbk["encoding"] == "gb18030" and "新会" in gbk["title"]
+    assert gbk["published"].startswith("2022-05-01T23:43:20") and gbk["source"] == "国际日报"
+    assert gbk["language"] == "zh" and gbk["relevant"] is True
+    assert {"440705", "440781"} <= {d["code"] for d in gbk["districts"]}
+    assert any(set(p["members"]) == {"440705", "440781"} for p in gbk["pairings"])
+    assert {"text": "3300万元", "value": 33000000, "currency": "CNY"} in gbk["amounts"]
+    assert plain["title"] == "江门设立3300万元区域协作基金" and plain["source"] == "江门日报"
+    assert "error" in junk and "binary" in junk["error"].lower()
+    assert "no such file" in missing["error"]
+
+
+def test_parse_without_analysis_and_human_output() -> None:
+    result = CliRunner().invoke(main, ["parse", str(FIXTURES / "en_news.html"), "--no-analysis"])
+    assert result.exit_code == 0, result.output
+    assert "title: Xinhui and Taishan sign district pairing pact" in result.output
+    assert "places:" not in result.output  # no analysis asked for
