@@ -349,7 +349,8 @@ def db_upgrade(ctx: click.Context) -> None:
     Example:
       coopwatch --database-url postgresql+psycopg://me@db:5432/coopwatch db upgrade
     """
-    from coopwatch.store import Store, safe_url
+    from coopwatch.database import safe_url
+    from coopwatch.store import Store
 
     settings = _settings(ctx)
     with Store.open(settings.database.url) as store:
@@ -392,7 +393,7 @@ def config_cmd(ctx: click.Context) -> None:
     Example:
       COOPWATCH_SITE_DIR=/srv/www coopwatch config
     """
-    from coopwatch.store import safe_url
+    from coopwatch.database import safe_url
 
     settings = _settings(ctx)
     data = settings.model_dump()

@@ -12,8 +12,9 @@ from alembic.config import Config
 from alembic.script import ScriptDirectory
 
 from coopwatch.article import Analysis, Article, Mention, Money, Pairing, Place, Segment
+from coopwatch.database import MIGRATIONS
 from coopwatch.errors import StoreError
-from coopwatch.store import MIGRATIONS, Store
+from coopwatch.store import Store
 
 BODY_ZH = (
     "江门市鹤山市与开平市近日签署结对合作框架协议，两地将共建产业园区，联合招商引资。\n\n"
