@@ -138,6 +138,15 @@ def score(gold: list[dict], found: list[Analysis], details: bool) -> dict[str, f
     print(f"initiative recall             {init_hit / max(init_n, 1):.3f}  ({init_hit}/{init_n})")
     precision = init_ok / max(init_pred, 1)
     print(f"initiative precision (type)   {precision:.3f}  ({init_ok}/{init_pred})")
+    labels_ok = labels_n = 0
+    for item, analysis in zip(gold, found, strict=True):
+        expected = {"en": {"en"}, "zh": {"zh"}, "zh-Hant": {"zh"}}.get(item["lang"], {"en", "zh"})
+        for seg in analysis.segments:
+            labels_n += 1
+            labels_ok += seg.lang in expected
+    print(
+        f"paragraph language right      {labels_ok / max(labels_n, 1):.4f}  ({labels_ok}/{labels_n})"
+    )
     exact = amount_ok / max(amount_n, 1)
     print(f"amount normalisation exact    {exact:.3f}  ({amount_ok}/{amount_n})")
     return {

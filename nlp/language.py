@@ -32,6 +32,8 @@ SURELY_ENGLISH = frozenset(
     """.split()  # noqa: SIM905 - a word list reads better as text
 )
 SURE_SHARE = 0.1
+DETECT_CHARS = 1000  # characters langdetect is given
+PRIOR_CONFIDENCE = 0.95  # langdetect's probability above which the article's language counts
 # A Latin word weighs about as much as two Han characters in a mixed paragraph.
 LATIN_WORD_WEIGHT = 2.0
 
@@ -73,13 +75,16 @@ def _langdetect(text: str) -> list[tuple[str, float]]:
     with _lock:  # the seed is process-global; keep detection repeatable across threads
         DetectorFactory.seed = 0
         try:
-            return [(r.lang, r.prob) for r in detect_langs(text)]
+            # langdetect samples n-grams at random (~10 ms a call, whatever the length); the
+            # first characters tell the language as well as the whole text does.
+            return [(r.lang, r.prob) for r in detect_langs(text[:DETECT_CHARS])]
         except LangDetectException:
             return []
 
 
-def detect(text: str) -> tuple[str, str | None]:
-    """(language, script) of one paragraph."""
+def detect(text: str, prior: str | None = None) -> tuple[str, str | None]:
+    """(language, script) of one paragraph; ``prior`` is the language of the article's other
+    Latin-script paragraphs, when langdetect was sure of it."""
     han = len(HAN.findall(text))
     kana = len(KANA.findall(text))
     hangul = len(HANGUL.findall(text))
@@ -98,15 +103,25 @@ def detect(text: str) -> tuple[str, str | None]:
     if other > latin:
         guesses = _langdetect(text)
         return (guesses[0][0] if guesses else "und"), None
-    return _latin_language(words, text), "Latn"
+    return _latin_language(words, text, prior), "Latn"
 
 
-def _latin_language(words: list[str], text: str) -> str:
+def _surely_english(words: list[str]) -> bool:
+    sure = sum(1 for w in words if w.lower() in SURELY_ENGLISH)
+    return sure >= 2 and sure >= SURE_SHARE * len(words)
+
+
+def _latin_language(words: list[str], text: str, prior: str | None = None) -> str:
     lowered = [w.lower() for w in words]
-    sure = sum(1 for w in lowered if w in SURELY_ENGLISH)
-    if sure >= 2 and sure >= SURE_SHARE * len(words):
+    if _surely_english(words):
         return "en"
     english = sum(1 for w in lowered if w in ENGLISH_WORDS)
+    if prior is not None:
+        # The article's language holds unless the paragraph's own words say otherwise
+        # (English function words in a German article, none in an English one).
+        shared = english >= max(1, 0.15 * len(words))
+        if (prior == "en") == shared or len(words) < 6:
+            return prior
     guesses = _langdetect(text)
     top, prob = guesses[0] if guesses else ("und", 0.0)
     if top == "en":
@@ -120,14 +135,30 @@ def _latin_language(words: list[str], text: str) -> str:
 
 
 def segments(text: str) -> list[Segment]:
-    """The text's paragraphs (split on blank lines) in order, each with its language."""
-    out = []
-    for para in PARAGRAPH_BREAK.split(text):
-        para = para.strip()
-        if para:
-            lang, script = detect(para)
-            out.append(Segment(lang, para, script))
-    return out
+    """The text's paragraphs (split on blank lines) in order, each with its language.
+
+    langdetect runs once on the article's Latin-script paragraphs that are not evidently
+    English; each of them then takes that language unless its own words disagree.
+    """
+    paras = [p.strip() for p in PARAGRAPH_BREAK.split(text) if p.strip()]
+    unsure = [
+        p
+        for p in paras
+        if not HAN.search(p)
+        and not OTHER_LETTER.search(p)
+        and not _surely_english(LATIN_WORD.findall(p))
+    ]
+    prior = None
+    if len(unsure) >= 2:
+        guesses = _langdetect("\n".join(unsure))
+        if guesses and guesses[0][1] >= PRIOR_CONFIDENCE:
+            prior = guesses[0][0]
+    return [_segment(p, prior) for p in paras]
+
+
+def _segment(para: str, prior: str | None) -> Segment:
+    lang, script = detect(para, prior)
+    return Segment(lang, para, script)
 
 
 def main_language(parts: list[Segment]) -> str:
