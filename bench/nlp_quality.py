@@ -144,9 +144,8 @@ def score(gold: list[dict], found: list[Analysis], details: bool) -> dict[str, f
         for seg in analysis.segments:
             labels_n += 1
             labels_ok += seg.lang in expected
-    print(
-        f"paragraph language right      {labels_ok / max(labels_n, 1):.4f}  ({labels_ok}/{labels_n})"
-    )
+    share = labels_ok / max(labels_n, 1)
+    print(f"paragraph language right      {share:.4f}  ({labels_ok}/{labels_n})")
     exact = amount_ok / max(amount_n, 1)
     print(f"amount normalisation exact    {exact:.3f}  ({amount_ok}/{amount_n})")
     return {
