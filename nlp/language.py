@@ -82,9 +82,12 @@ def _langdetect(text: str) -> list[tuple[str, float]]:
             return []
 
 
-def detect(text: str, prior: str | None = None) -> tuple[str, str | None]:
+def detect(
+    text: str, prior: str | None = None, other_prior: str | None = None
+) -> tuple[str, str | None]:
     """(language, script) of one paragraph; ``prior`` is the language of the article's other
-    Latin-script paragraphs, when langdetect was sure of it."""
+    Latin-script paragraphs and ``other_prior`` that of its paragraphs in other alphabets
+    (Cyrillic, Arabic...), when langdetect was sure of them."""
     han = len(HAN.findall(text))
     kana = len(KANA.findall(text))
     hangul = len(HANGUL.findall(text))
@@ -101,6 +104,8 @@ def detect(text: str, prior: str | None = None) -> tuple[str, str | None]:
     if han and han >= latin and han >= other:
         return "zh", chinese_script(text)
     if other > latin:
+        if other_prior is not None:
+            return other_prior, None
         guesses = _langdetect(text)
         return (guesses[0][0] if guesses else "und"), None
     return _latin_language(words, text, prior), "Latn"
@@ -137,27 +142,30 @@ def _latin_language(words: list[str], text: str, prior: str | None = None) -> st
 def segments(text: str) -> list[Segment]:
     """The text's paragraphs (split on blank lines) in order, each with its language.
 
-    langdetect runs once on the article's Latin-script paragraphs that are not evidently
-    English; each of them then takes that language unless its own words disagree.
+    When most Latin-script paragraphs are plainly English, the others are English too unless
+    their own words disagree; otherwise langdetect runs once on the unsure ones together, and
+    each takes that language unless its own words disagree.
     """
     paras = [p.strip() for p in PARAGRAPH_BREAK.split(text) if p.strip()]
-    unsure = [
-        p
-        for p in paras
-        if not HAN.search(p)
-        and not OTHER_LETTER.search(p)
-        and not _surely_english(LATIN_WORD.findall(p))
-    ]
+    latin = [p for p in paras if not HAN.search(p) and not OTHER_LETTER.search(p)]
+    unsure = [p for p in latin if not _surely_english(LATIN_WORD.findall(p))]
     prior = None
-    if len(unsure) >= 2:
-        guesses = _langdetect("\n".join(unsure))
-        if guesses and guesses[0][1] >= PRIOR_CONFIDENCE:
-            prior = guesses[0][0]
-    return [_segment(p, prior) for p in paras]
+    if unsure and len(latin) - len(unsure) >= 2 * len(unsure):
+        prior = "en"  # most of the article is plainly English: so are its short lines
+    elif unsure:
+        prior = _sure_language("\n".join(unsure))
+    alphabets = [p for p in paras if OTHER_LETTER.search(p)]
+    other_prior = _sure_language("\n".join(alphabets)) if len(alphabets) >= 2 else None
+    return [_segment(p, prior, other_prior) for p in paras]
 
 
-def _segment(para: str, prior: str | None) -> Segment:
-    lang, script = detect(para, prior)
+def _sure_language(text: str) -> str | None:
+    guesses = _langdetect(text)
+    return guesses[0][0] if guesses and guesses[0][1] >= PRIOR_CONFIDENCE else None
+
+
+def _segment(para: str, prior: str | None, other_prior: str | None) -> Segment:
+    lang, script = detect(para, prior, other_prior)
     return Segment(lang, para, script)
 
 

@@ -78,3 +78,22 @@ def test_segments_in_order_and_main_language() -> None:
 def test_detection_is_repeatable() -> None:
     text = "Kaiping Heshan Xinhui Taishan"
     assert len({detect(text) for _ in range(20)}) == 1
+
+
+def test_short_lines_take_the_language_of_their_article() -> None:
+    german = (
+        "Der Bürgermeister hat heute ein Abkommen mit der Nachbarstadt unterzeichnet.\n\n"
+        "Beide Städte wollen gemeinsam einen Industriepark bauen und Schulen verbinden.\n\n"
+        "Foto: Müller\n\n"
+        "The agreement was signed in the presence of the trade delegation from Guangdong."
+    )
+    assert [s.lang for s in segments(german)] == ["de", "de", "de", "en"]
+    english = (
+        "Heshan and Kaiping signed a pairing agreement on Friday, the city said.\n\n"
+        "The two cities will build an industrial park and share their schools.\n\n"
+        "Photo: Li Ming\n\n"
+        "Officials from both sides attended the ceremony in Kaiping."
+    )
+    assert {s.lang for s in segments(english)} == {"en"}
+    russian = "Москва подписала соглашение о сотрудничестве.\n\nГорода построят промышленный парк."
+    assert [s.lang for s in segments(russian)] == ["ru", "ru"]
