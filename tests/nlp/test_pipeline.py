@@ -144,3 +144,28 @@ def test_workers_give_the_same_result(analyzer: Analyzer) -> None:
     single = [a.to_json() for _, a in analyzer.analyze_many(articles)]
     double = [a.to_json() for _, a in analyzer.analyze_many(articles, n_process=2)]
     assert single == double
+
+
+def test_analyze_command_stores_results_and_reruns_safely(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from click.testing import CliRunner
+
+    from coopwatch.cli import main
+    from coopwatch.store import Store
+
+    url = f"sqlite:///{tmp_path / 'a.db'}"
+    with Store.open(url) as store:
+        for i, text in enumerate([ZH, EN, HANT, ""]):
+            store.add_article(Article(url=f"https://a.example/{i}", title=f"t{i}", text=text))
+    runner = CliRunner()
+    first = runner.invoke(main, ["--database-url", url, "analyze", "--no-progress"])
+    assert first.exit_code == 0, first.output
+    assert "Articles analysed: 4" in first.output
+    with Store.open(url) as store:
+        assert store.count_pending_analysis() == 0
+        zh = store.analysis(1)
+        assert zh is not None and any(set(p.members) == {"440783", "440784"} for p in zh.pairings)
+        assert store.articles_mentioning("440784") == [1, 3]
+    again = runner.invoke(main, ["--database-url", url, "analyze", "--no-progress"])
+    assert "Articles analysed: 0" in again.output
+    redo = runner.invoke(main, ["--database-url", url, "analyze", "--reanalyze", "--no-progress"])
+    assert "Articles analysed: 0" in redo.output  # same pipeline version: nothing to redo
