@@ -55,6 +55,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
+from nlp.components.sentences import TEXT
 from nlp.language import to_simplified
 
 LEXICON = Path(__file__).resolve().parent.parent / "data" / "places.toml"
@@ -533,7 +534,8 @@ class PlaceLinker:
     def __call__(self, doc: Doc) -> Doc:
         if not self._ready:
             self.initialize()
-        text = self._text(doc)
+        # The sentences component (or the Analyzer) keeps the text; rebuilding it costs.
+        text = doc.user_data.get(TEXT) or self._text(doc)
         simp = _simplified(text)
         found = self._scan_zh(simp) + self._scan_en(text)
         found += self._shapes(text, simp, found)
