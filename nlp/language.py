@@ -124,8 +124,11 @@ def _latin_language(words: list[str], text: str, prior: str | None = None) -> st
     if prior is not None:
         # The article's language holds unless the paragraph's own words say otherwise
         # (English function words in a German article, none in an English one).
-        shared = english >= max(1, 0.15 * len(words))
-        if (prior == "en") == shared or len(words) < 6:
+        if prior == "en":
+            # one distinctly English word ("the", "of", "with") is enough in an English article
+            if len(words) < 8 or any(w in SURELY_ENGLISH for w in lowered):
+                return prior
+        elif english < max(1, 0.15 * len(words)) or len(words) < 6:
             return prior
     guesses = _langdetect(text)
     top, prob = guesses[0] if guesses else ("und", 0.0)
@@ -150,8 +153,11 @@ def segments(text: str) -> list[Segment]:
     latin = [p for p in paras if not HAN.search(p) and not OTHER_LETTER.search(p)]
     unsure = [p for p in latin if not _surely_english(LATIN_WORD.findall(p))]
     prior = None
-    if unsure and len(latin) - len(unsure) >= 2 * len(unsure):
-        prior = "en"  # most of the article is plainly English: so are its short lines
+    if unsure and (
+        len(latin) - len(unsure) >= 2 * len(unsure)
+        or _surely_english(LATIN_WORD.findall("\n".join(unsure)))
+    ):
+        prior = "en"  # most of the article, or its unsure lines together, are plainly English
     elif unsure:
         prior = _sure_language("\n".join(unsure))
     alphabets = [p for p in paras if OTHER_LETTER.search(p)]

@@ -97,3 +97,12 @@ def test_short_lines_take_the_language_of_their_article() -> None:
     assert {s.lang for s in segments(english)} == {"en"}
     russian = "Москва подписала соглашение о сотрудничестве.\n\nГорода построят промышленный парк."
     assert [s.lang for s in segments(russian)] == ["ru", "ru"]
+
+
+def test_a_quoted_paragraph_in_another_language_keeps_its_own_label() -> None:
+    text = (
+        "The mayor of Jiangmen met a delegation from Spain to discuss the new industrial park.\n\n"
+        "The two sides agreed to share their plans with the provincial government this year.\n\n"
+        "El alcalde dijo que la cooperación entre las dos ciudades es muy importante para todos."
+    )
+    assert [s.lang for s in segments(text)] == ["en", "en", "es"]
