@@ -128,7 +128,7 @@ def _latin_language(words: list[str], text: str, prior: str | None = None) -> st
             # one distinctly English word ("the", "of", "with") is enough in an English article
             if len(words) < 8 or any(w in SURELY_ENGLISH for w in lowered):
                 return prior
-        elif english < max(1, 0.15 * len(words)) or len(words) < 6:
+        elif not _surely_english(words):
             return prior
     guesses = _langdetect(text)
     top, prob = guesses[0] if guesses else ("und", 0.0)
@@ -150,7 +150,11 @@ def segments(text: str) -> list[Segment]:
     each takes that language unless its own words disagree.
     """
     paras = [p.strip() for p in PARAGRAPH_BREAK.split(text) if p.strip()]
-    latin = [p for p in paras if not HAN.search(p) and not OTHER_LETTER.search(p)]
+    latin = [
+        p
+        for p in paras
+        if LATIN_WORD.search(p) and not HAN.search(p) and not OTHER_LETTER.search(p)
+    ]
     unsure = [p for p in latin if not _surely_english(LATIN_WORD.findall(p))]
     prior = None
     if unsure and (
