@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
@@ -217,18 +217,25 @@ class Store:
 
     def story_outlets(self, story_id: int) -> list[str]:
         """Outlets (or source ids) that carried the story, in the order they were stored."""
+        return self.outlets_of([story_id]).get(story_id, [])
+
+    def outlets_of(self, story_ids: Iterable[int]) -> dict[int, list[str]]:
+        """Outlets (or source ids) of each story, in the order their copies were stored."""
+        ids = sorted(set(story_ids))
+        outlets: dict[int, list[str]] = {}
         with self.engine.connect() as conn:
-            rows = conn.execute(
-                sa.select(articles.c.source, articles.c.source_id)
-                .where(articles.c.story_id == story_id)
-                .order_by(articles.c.id)
-            )
-            seen: list[str] = []
-            for source, source_id in rows:
-                name = source or source_id or "?"
-                if name not in seen:
-                    seen.append(name)
-            return seen
+            for start in range(0, len(ids), 500):
+                rows = conn.execute(
+                    sa.select(articles.c.story_id, articles.c.source, articles.c.source_id)
+                    .where(articles.c.story_id.in_(ids[start : start + 500]))
+                    .order_by(articles.c.id)
+                )
+                for story_id, source, source_id in rows:
+                    name = source or source_id
+                    seen = outlets.setdefault(story_id, [])
+                    if name and name not in seen:
+                        seen.append(name)
+        return outlets
 
     def counts(self) -> dict[str, int]:
         with self.engine.connect() as conn:

@@ -214,8 +214,6 @@ def _extract_plain(text: str, url: str, encoding: str) -> Page:
         fetched_url=url,
         encoding=encoding,
     )
-    if not article.text and not title:
-        raise ExtractionError(f"no text found in the document: {url}")
     return Page(article=article)
 
 

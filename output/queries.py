@@ -97,21 +97,7 @@ def _attach_outlets(store: Store, rows: Iterable[ArticleRow]) -> None:
         by_story.setdefault(row.story_id, []).append(row)
     if not by_story:
         return
-    outlets: dict[int, list[str]] = {}
-    ids = sorted(by_story)
-    with store.engine.connect() as conn:
-        for start in range(0, len(ids), 500):
-            chunk = ids[start : start + 500]
-            result = conn.execute(
-                sa.select(articles.c.story_id, articles.c.source, articles.c.source_id)
-                .where(articles.c.story_id.in_(chunk))
-                .order_by(articles.c.id)
-            )
-            for story_id, source, source_id in result:
-                name = source or source_id
-                seen = outlets.setdefault(story_id, [])
-                if name and name not in seen:
-                    seen.append(name)
+    outlets = store.outlets_of(by_story)
     for story_id, members in by_story.items():
         for row in members:
             row.outlets = outlets.get(story_id, [])

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 
 import pytest
@@ -38,18 +39,33 @@ def postgres_server() -> str:
     return POSTGRES_URL
 
 
+@contextmanager
+def fresh_schema(server: str) -> Iterator[str]:
+    """A URL whose tables live in a new schema of the test database, dropped afterwards."""
+    schema = "cw_" + uuid.uuid4().hex[:12]
+    engine = sa.create_engine(server)
+    with engine.begin() as conn:
+        conn.execute(sa.text(f'create schema "{schema}"'))
+    sep = "&" if "?" in server else "?"
+    try:
+        yield f"{server}{sep}options=-csearch_path%3D{schema}"
+    finally:
+        with engine.begin() as conn:
+            conn.execute(sa.text(f'drop schema "{schema}" cascade'))
+        engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def postgres_schema(postgres_server: str) -> Callable[[], AbstractContextManager[str]]:
+    """For fixtures of any scope: ``with postgres_schema() as url: ...``."""
+    return lambda: fresh_schema(postgres_server)
+
+
 @pytest.fixture
 def postgres_url(postgres_server: str) -> Iterator[str]:
     """A URL whose tables live in a fresh schema of the test database, dropped afterwards."""
-    schema = "cw_" + uuid.uuid4().hex[:12]
-    engine = sa.create_engine(postgres_server)
-    with engine.begin() as conn:
-        conn.execute(sa.text(f'create schema "{schema}"'))
-    sep = "&" if "?" in postgres_server else "?"
-    yield f"{postgres_server}{sep}options=-csearch_path%3D{schema}"
-    with engine.begin() as conn:
-        conn.execute(sa.text(f'drop schema "{schema}" cascade'))
-    engine.dispose()
+    with fresh_schema(postgres_server) as url:
+        yield url
 
 
 @pytest.fixture(params=["sqlite", "postgres"])

@@ -24,17 +24,5 @@ def backend_url(
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'coopwatch.db'}"
         return
-    import uuid
-
-    import sqlalchemy as sa
-
-    server = request.getfixturevalue("postgres_server")
-    schema = "cw_crawl_" + uuid.uuid4().hex[:10]
-    engine = sa.create_engine(server)
-    with engine.begin() as conn:
-        conn.execute(sa.text(f'create schema "{schema}"'))
-    sep = "&" if "?" in server else "?"
-    yield f"{server}{sep}options=-csearch_path%3D{schema}"
-    with engine.begin() as conn:
-        conn.execute(sa.text(f'drop schema "{schema}" cascade'))
-    engine.dispose()
+    with request.getfixturevalue("postgres_schema")() as url:
+        yield url
