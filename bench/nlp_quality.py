@@ -19,6 +19,7 @@ import sys
 import time
 from collections import defaultdict
 from pathlib import Path
+from typing import Any
 
 import spacy
 
@@ -60,6 +61,19 @@ def load_gold(path: Path) -> list[dict]:  # type: ignore[type-arg]
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
 
 
+def _same_initiative(found: Any, gold: dict, *, amount: bool) -> bool:  # type: ignore[type-arg]
+    """Same type, a shared place, and (when asked and the gold has one) the same amount."""
+    if found.type != gold["type"] or not set(found.districts) & set(gold["districts"]):
+        return False
+    if not amount or gold.get("amount") is None:
+        return True
+    return (
+        found.amount is not None
+        and found.amount.value == gold["amount"]["value"]
+        and found.amount.currency == gold["amount"]["currency"]
+    )
+
+
 def score(gold: list[dict], found: list[Analysis], details: bool) -> dict[str, float]:  # type: ignore[type-arg]
     kinds = ("districts", "regions", "pairings")
     by_lang: dict[str, dict[str, PRF]] = defaultdict(lambda: {k: PRF() for k in kinds})
@@ -89,31 +103,23 @@ def score(gold: list[dict], found: list[Analysis], details: bool) -> dict[str, f
                 if match is not None:
                     direction_n += 1
                     direction_ok += (match.source, match.target) == (gp["from"], gp["to"])
+        # One-to-one, greedily in gold order (bench/gold/README.md, "Scoring" 3).
+        unused = list(analysis.initiatives)
         for gi in item["initiatives"]:
             init_n += 1
-            ok = any(
-                fi.type == gi["type"]
-                and (not gi["districts"] or set(fi.districts) & set(gi["districts"]))
-                and (
-                    gi.get("amount") is None
-                    or (
-                        fi.amount is not None
-                        and fi.amount.value == gi["amount"]["value"]
-                        and fi.amount.currency == gi["amount"]["currency"]
-                    )
-                )
-                for fi in analysis.initiatives
-            )
-            init_hit += ok
-            if details and not ok:
+            match = next((fi for fi in unused if _same_initiative(fi, gi, amount=True)), None)
+            init_hit += match is not None
+            if match is not None:
+                unused.remove(match)
+            elif details:
                 print(f"  missed initiative {item['id']}: {gi['type']} {gi.get('amount')}")
+        gold_left = list(item["initiatives"])
         for fi in analysis.initiatives:
             init_pred += 1
-            init_ok += any(
-                fi.type == gi["type"]
-                and (not gi["districts"] or set(fi.districts) & set(gi["districts"]))
-                for gi in item["initiatives"]
-            )
+            hit = next((gi for gi in gold_left if _same_initiative(fi, gi, amount=False)), None)
+            if hit is not None:
+                init_ok += 1
+                gold_left.remove(hit)
         for ga in item["amounts"]:
             amount_n += 1
             amount_ok += any(

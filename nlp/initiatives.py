@@ -93,8 +93,44 @@ FOUNDING = re.compile(
     r"\b(?:set up|opened|has opened|launched|established|founded|started operating)\b",
     re.IGNORECASE,
 )
-FUND_NEAR = 8  # characters between a named fund and its amount
+# What follows a founding verb when only a relation is set up.
+RELATION_SET_UP = re.compile(
+    r"[^，。；,;.]{0,8}?(?:关系|關係|结对|結對|合作机制|对口|協作關係)"
+    r"|\s*(?:an?\s+|the\s+)?(?:\w+\s+){0,3}?(?:relationship|ties|partnership|pairing)\b",
+    re.IGNORECASE,
+)
+# An agreement referred back to ("根据协议", "under the agreement") is not a new one.
+AGREED_BEFORE = re.compile(
+    r"(?:根据|按照|依照|根據|依據|按照)$|\b(?:under|according to|in line with)\s+(?:the|this)\s+$",
+    re.IGNORECASE,
+)
+SIGN_VERBS = frozenset({"签约", "签署", "签订", "簽約", "簽署", "簽訂", "signed", "signing"})
+# Firms signing ("与14家港资企业签约") are investment promotion, not an agreement of places.
+FIRMS_BEFORE = re.compile(r"(?:企业|企業|公司|客商|\b(?:firms|companies|investors))\s*$", re.I)
+# Money that is a statistic, a result or a price, not spent on the cooperation.
+NOT_SPENT_BEFORE = re.compile(
+    r"(?:产值|产出|销售额|销售收入|销售|销售了|营收|营业收入|收入|生产总值|GDP|成交额|交易额|定价|"
+    r"票价|售价|价格|单价|均价|總產值|銷售額|營收|票價|售價|價格)[^，。；,;]{0,4}$"
+    r"|\b(?:GDP|revenue|revenues|sales|output|turnover|price|priced|fare|fares|income|sold)"
+    r"\b[^.,;]{0,24}$",
+    re.IGNORECASE,
+)
+NOT_SPENT_AFTER = re.compile(r"^\s*(?:每|/|一张|一張|per\b|a\s+(?:kg|ticket|night|head)\b)", re.I)
+FUND_NEAR = 8  # characters between a named fund and its amount (Chinese)
+FUND_NEAR_EN = 24
 CLAUSE_BREAK = re.compile(r"[，,；;：:]")
+# Project signings with firms, however many words sit between ("签约12个数字经济项目",
+# "signed 14 investment projects"): investment promotion, not an agreement between places.
+SIGNED_PROJECTS = re.compile(
+    r"(?:签约|簽約|签下|簽下|集中签约)[^，。；,;]{0,14}?项目|簽約[^，。；,;]{0,14}?項目"
+    r"|\bsigned\b[^.,;]{0,40}?\bprojects?\b",
+    re.IGNORECASE,
+)
+# "其中1.1亿元用于…", "of which 40% goes to…": the purpose after it is a part's, not the whole's.
+PART_OF = re.compile(r"其中|其餘|其余|\bof which\b|\bof this\b", re.IGNORECASE)
+# Characters that may join two words of one noun phrase (Chinese compounds have none;
+# English ones a space or hyphen): "农村学校", "rural school", "cold-chain logistics centre".
+COMPOUND_GAP = re.compile(r"[ \-]?")
 
 
 def find_initiatives(
@@ -109,37 +145,39 @@ def find_initiatives(
     """Initiatives stated in one sentence.
 
     A sentence qualifies when it names a place, an amount or a cooperation relation. Each
-    type triggered gives one initiative (at most three); words inside the name of a zone or
-    town do not count. An amount being spent (投入, "will spend", or in a sentence that names
-    an initiative) pays for, in this order: what a purpose phrase after it names (用于,
-    "to build"); the nearest thing named in its own clause; the first thing the sentence is
-    about; else it is a fund. An amount right next to a named fund stays with that fund too,
-    so totals must count each amount once (by evidence and text), not each initiative.
+    thing named gives one initiative of its type (at most three types per sentence). A thing
+    is a noun phrase: words of several types written together make one thing of the last
+    word's type, its head ("农村学校" is a school, "食用菌产业园" a park, "扶贫基金" a fund).
+    Words inside the name of a zone or town do not count, except the name's own head word
+    (the Kashgar Shenzhen Industrial Park is a park). An amount being spent (投入, "will
+    spend", or in a sentence that names an initiative) pays for, in this order: what a
+    purpose phrase after it names (用于, "to build"), unless that purpose is a part's
+    (其中…用于); the nearest thing named in its own clause other than a fund, an agreement or
+    an other; the first thing the sentence is about; else it is a fund. Money that sits
+    next to a named fund, or whose purpose lists several types of thing, is also a fund (a
+    pool), so totals must count each amount once (by evidence and text), not each
+    initiative.
     """
     related = any(True for _ in relation_lexicon().relations.find(sentence))
     has_place = has_place or bool(ANAPHORA.search(sentence))
     if not (has_place or amounts or related):
         return []
-    spans = names or []
-    found = [
-        h
-        for h in initiative_lexicon().find(sentence)
-        if not any(start < h.end and h.start < end for start, end in spans)
-    ]
-    # "产业协作基金", "教育发展基金": a word right before a fund's name is part of the name.
-    funds = [h.start for h in found if h.key == "fund"]
-    hits = [h for h in found if h.key == "fund" or not any(0 <= f - h.end <= 2 for f in funds)]
+    hits = _things(sentence, names or [])
     types: dict[str, str] = {}
     for hit in hits:
         types.setdefault(hit.key, hit.text)
-    spent = _distinct(a for a in amounts if MONEY_VERBS.search(sentence) or types or related)
+    spent = _distinct(
+        a
+        for a in amounts
+        if (MONEY_VERBS.search(sentence) or types or related) and _spent(sentence, a)
+    )
     if not types and not spent:
-        founded = has_place and (related or FOUNDING.search(sentence))
-        if not founded:
-            return []
-        # "三地建立了政务服务跨域通办机制": something set up together, of no listed type
+        # "三地建立了…机制": something set up together, of no listed type; but a relation
+        # set up ("建立结对关系") or only described is a pairing, not an initiative
         match = FOUNDING.search(sentence)
-        text = match.group(0) if match else sentence[:40]
+        if not has_place or match is None or RELATION_SET_UP.match(sentence, match.end()):
+            return []
+        text = match.group(0)
         return [
             FoundInitiative(
                 "other", text, tuple(districts), None, find_date(sentence, default_year)
@@ -150,12 +188,13 @@ def find_initiatives(
     topic = next((h.key for h in near if h.key not in NOT_PURPOSE), None)
     paid: list[tuple[str, Amount]] = []
     for amount in spent:
-        paid.append((_pays_for(sentence, amount, near, topic), amount))
-        named_fund = any(
-            h.key == "fund" and _distance(h.start, h.end, amount.start, amount.end) <= FUND_NEAR
-            for h in hits
-        )
-        if named_fund and paid[-1][0] != "fund":
+        if any(_named_fund(h) and _near(sentence, h, amount) for h in hits):
+            paid.append(("fund", amount))  # "设立3300万元产业协作基金": the fund's money
+            continue
+        kind, pool = _pays_for(sentence, amount, amounts, near, topic)
+        paid.append((kind, amount))
+        aid_money = any(h.key == "fund" and _near(sentence, h, amount) for h in hits)
+        if (pool or aid_money) and kind != "fund":
             paid.append(("fund", amount))
     date = find_date(sentence, default_year)
     out: list[FoundInitiative] = []
@@ -171,24 +210,112 @@ def find_initiatives(
     return out
 
 
-def _pays_for(sentence: str, amount: Amount, near: list[Hit], topic: str | None) -> str:
+def _things(sentence: str, names: list[tuple[int, int]]) -> list[Hit]:
+    """The things a sentence names, as typed hits in text order, one per noun phrase."""
+    signed = [
+        Hit("investment_promotion", m.group(0), m.start(), m.end())
+        for m in SIGNED_PROJECTS.finditer(sentence)
+    ]
+    found = [
+        h
+        for h in initiative_lexicon().find(sentence)
+        if not any(s.start < h.end and h.start < s.end for s in signed)
+        # inside a name only the name's head word counts ("…Industrial Park", "…产业园")
+        and not any(start < h.end and h.start < end and h.end != end for start, end in names)
+    ]
+    found = sorted(found + signed, key=lambda h: h.start)
+    things: list[Hit] = []
+    for hit in found:
+        if hit.key == "agreement" and AGREED_BEFORE.search(sentence, 0, hit.start):
+            continue
+        if hit.text.lower() in SIGN_VERBS and FIRMS_BEFORE.search(sentence, 0, hit.start):
+            hit = Hit("investment_promotion", hit.text, hit.start, hit.end)
+        last = things[-1] if things else None
+        if last is not None and _joined(sentence, last, hit):
+            # one noun phrase: the head (last word) gives the type, the phrase the text
+            things[-1] = Hit(hit.key, sentence[last.start : hit.end], last.start, hit.end)
+        else:
+            things.append(hit)
+    return things
+
+
+def _joined(sentence: str, left: Hit, right: Hit) -> bool:
+    if right.text.lower() in SIGN_VERBS:
+        return False  # a verb, not the head of a noun phrase ("港资企业签约")
+    gap = sentence[left.end : right.start]
+    if right.key == "fund" and len(gap) <= 2 and not CLAUSE_BREAK.search(gap):
+        return True  # "产业协作基金", "教育发展基金": what comes before a fund names it
+    return COMPOUND_GAP.fullmatch(gap) is not None and (gap == "" or right.text.isascii())
+
+
+def _pays_for(
+    sentence: str, amount: Amount, amounts: list[Amount], near: list[Hit], topic: str | None
+) -> tuple[str, bool]:
+    """The type an amount pays for, and whether it is a pool for several types."""
     marker = PURPOSE.search(sentence, amount.end)
-    if marker is not None:
-        for hit in near:
-            if hit.start >= marker.end() and hit.key not in NOT_PURPOSE:
-                return hit.key
-    start, end = _clause(sentence, amount)
-    own = [h for h in near if start <= h.start and h.end <= end]
+    if (
+        marker is not None
+        and _same_or_next_clause(sentence, amount.end, marker.start())
+        and not _part_between(sentence, amount, amounts, marker.start())
+    ):
+        start, end = _clause(sentence, marker.start(), marker.end())
+        purposes = [h for h in near if h.start >= marker.end() and h.key not in NOT_PURPOSE]
+        if purposes:
+            listed = {h.key for h in purposes if h.end <= end}
+            return purposes[0].key, len(listed) > 1
+    start, end = _clause(sentence, amount.start, amount.end)
+    own = [h for h in near if start <= h.start and h.end <= end and h.key not in NOT_PURPOSE]
     if own:
-        return min(own, key=lambda h: _distance(h.start, h.end, amount.start, amount.end)).key
-    return topic or "fund"
+        nearest = min(own, key=lambda h: _distance(h.start, h.end, amount.start, amount.end))
+        return nearest.key, False
+    if PART_OF.search(sentence, amount.end) and any(
+        h.key == "fund" and start <= h.start and h.end <= end for h in near
+    ):
+        return "fund", False  # "安排援藏资金3.6亿元，其中…": the whole is the pool
+    return topic or "fund", False
 
 
-def _clause(sentence: str, amount: Amount) -> tuple[int, int]:
-    """The clause around an amount: between the commas or semicolons that enclose it."""
-    start = max((m.end() for m in CLAUSE_BREAK.finditer(sentence, 0, amount.start)), default=0)
-    found = CLAUSE_BREAK.search(sentence, amount.end)
-    return start, found.start() if found else len(sentence)
+def _named_fund(hit: Hit) -> bool:
+    """A fund by name (基金, "fund"), not money in general (帮扶资金, funding, grants)."""
+    if hit.key != "fund":
+        return False
+    text = hit.text.lower()
+    return (
+        "基金" in text or "资金池" in text or text.endswith(("fund", "fund pool", "capital pool"))
+    )
+
+
+def _near(sentence: str, hit: Hit, amount: Amount) -> bool:
+    gap = _distance(hit.start, hit.end, amount.start, amount.end)
+    between = sentence[min(hit.end, amount.end) : max(hit.start, amount.start)]
+    return gap <= (FUND_NEAR_EN if between.isascii() else FUND_NEAR)
+
+
+def _spent(sentence: str, amount: Amount) -> bool:
+    """Whether an amount can be money spent: not a statistic, a sales figure or a price."""
+    if NOT_SPENT_BEFORE.search(sentence, 0, amount.start):
+        return False
+    return not NOT_SPENT_AFTER.match(sentence[amount.end :])
+
+
+def _same_or_next_clause(sentence: str, end: int, at: int) -> bool:
+    """Whether `at` is in the clause that holds `end`, or starts the one after it."""
+    breaks = list(CLAUSE_BREAK.finditer(sentence, end, at))
+    return not breaks or (len(breaks) == 1 and not sentence[breaks[0].end() : at].strip())
+
+
+def _part_between(sentence: str, amount: Amount, amounts: list[Amount], at: int) -> bool:
+    """Whether a purpose at `at` belongs to a part of the amount (其中…, another amount)."""
+    if PART_OF.search(sentence, amount.end, at):
+        return True
+    return any(amount.end <= other.start and other.end <= at for other in amounts)
+
+
+def _clause(sentence: str, start: int, end: int) -> tuple[int, int]:
+    """The clause around a span: between the commas or semicolons that enclose it."""
+    left = max((m.end() for m in CLAUSE_BREAK.finditer(sentence, 0, start)), default=0)
+    found = CLAUSE_BREAK.search(sentence, end)
+    return left, found.start() if found else len(sentence)
 
 
 def _distinct(amounts: Iterable[Amount]) -> list[Amount]:

@@ -297,10 +297,17 @@ def _finish(analysis: Analysis) -> None:
         for p in merged.values()
         if not (p.inferred and p.source is None and any(set(p.members) < g for g in groups))
     ]
-    seen: set[tuple[str, str, str]] = set()
+    # An initiative told only with "both sides" in a paragraph of another language than the
+    # pairing's belongs to the article's first pairing.
+    if analysis.pairings:
+        for item in analysis.initiatives:
+            if not item.districts:
+                item.districts = list(analysis.pairings[0].members)
+    seen: set[tuple[object, ...]] = set()
     unique = []
     for item in analysis.initiatives:
-        ident = (item.type, item.evidence, item.text)
+        money = (item.amount.value, item.amount.currency) if item.amount else None
+        ident = (item.type, item.evidence, item.text, money)
         if ident not in seen:
             seen.add(ident)
             unique.append(item)

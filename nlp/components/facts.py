@@ -10,7 +10,7 @@ from spacy.tokens import Doc, Span
 from nlp.amounts import Amount, find_amounts
 from nlp.components.sentences import KEY as SENTENCES
 from nlp.components.sentences import doc_text, sentence_ranges
-from nlp.initiatives import find_initiatives, initiative_lexicon
+from nlp.initiatives import ANAPHORA, find_initiatives, initiative_lexicon
 from nlp.relations import PlaceRef, find_pairings, relation_lexicon
 
 LINKED = ("DISTRICT", "REGION")
@@ -154,15 +154,17 @@ class InitiativeFinder:
         for (start, end), ents, money in zip(ranges, ents_by, money_by, strict=True):
             codes = list(dict.fromkeys(e.kb_id_ for e in ents if e.label_ in LINKED and e.kb_id_))
             has_place = bool(codes) or any(e.label_ in ("REGION", "ZONE") for e in ents)
-            if not codes:
-                # the places of the pairing this sentence continues, if any came before it
+            text = doc_text(doc)[start:end]
+            if not codes or ANAPHORA.search(text):
+                # the places of the pairing this sentence continues ("双方", "the two
+                # cities", or no place named at all), if one came before it
                 before = [p for p in pairings if p["evidence"][0] <= start]
-                codes = list(before[-1]["members"]) if before else []
+                if before:
+                    codes = list(dict.fromkeys([*codes, *before[-1]["members"]]))
             amounts = [
                 Amount(a.text, a.start - start, a.end - start, a.value, a.currency)
                 for a in _amounts(money)
             ]
-            text = doc_text(doc)[start:end]
             names = [
                 (e.start_char - start, e.end_char - start)
                 for e in ents

@@ -80,3 +80,67 @@ def test_words_inside_a_zone_name_do_not_count() -> None:
 )
 def test_dates(sentence: str, date: str | None) -> None:
     assert find_date(sentence, 2022) == date
+
+
+def test_words_written_together_are_one_thing_of_the_last_words_type() -> None:
+    assert kinds("两地将联合改造农村学校。") == {"education": None}
+    assert kinds("双方共建了食用菌产业园。") == {"industrial_park": None}
+    assert kinds("The two cities will open a rural school.") == {"education": None}
+
+
+def test_a_named_park_is_a_park_but_other_words_in_the_name_are_not() -> None:
+    sentence = "The Kashgar Shenzhen Industrial Park, built with Shenzhen's help, employs 12,000."
+    start = sentence.index("Kashgar")
+    end = sentence.index(",")
+    assert kinds(sentence, names=[(start, end)]) == {"industrial_park": None}
+
+
+def test_money_for_a_part_leaves_the_whole_a_pool() -> None:
+    result = found("广东省安排援藏资金3.6亿元，其中1.1亿元用于察隅县的茶园提质。")
+    paid = {(i.type, i.amount.value) for i in result if i.amount}
+    assert ("fund", 360_000_000) in paid
+    assert ("rural_revitalisation", 110_000_000) in paid
+    assert ("rural_revitalisation", 360_000_000) not in paid
+
+
+def test_a_purpose_in_a_later_clause_is_not_the_amounts() -> None:
+    result = kinds("鄞州区将出资2亿元参与园区开发，园区收益按比例返还龙泉市，用于壮大村集体经济。")
+    assert result["industrial_park"] == 200_000_000
+
+
+def test_aid_money_for_one_project_is_that_project_and_a_pool() -> None:
+    result = found("白云区累计投入帮扶资金6800万元，支持纳雍县建设食用菌产业园。")
+    paid = {(i.type, i.amount.value) for i in result if i.amount}
+    assert paid == {("industrial_park", 68_000_000), ("fund", 68_000_000)}
+
+
+def test_a_fund_by_name_keeps_its_money_whatever_it_is_for() -> None:
+    result = found("两地共同设立5000万元教育发展基金，用于资助农村学校。")
+    assert {(i.type, i.amount.value) for i in result if i.amount} == {("fund", 50_000_000)}
+
+
+def test_statistics_sales_and_prices_are_not_money_spent() -> None:
+    assert all(i.amount is None for i in found("园区去年实现产值32.6亿元，同比增长12%。"))
+    assert all(i.amount is None for i in found("两地推出旅游联票，联票定价398元。"))
+    assert all(
+        i.amount is None for i in found("The park's sales reached 2 billion yuan last year.")
+    )
+
+
+def test_firms_signing_is_investment_promotion_not_an_agreement() -> None:
+    result = kinds("江门高新区现场与14家港资企业签约。")
+    assert "investment_promotion" in result
+    assert "agreement" not in result
+    assert "investment_promotion" in kinds("双方签约12个数字经济项目，总投资约47亿元。")
+
+
+def test_an_agreement_referred_back_to_is_not_a_new_one() -> None:
+    assert "agreement" not in kinds("根据协议，鹤山与开平将组建产业联盟。")
+    assert "agreement" not in kinds("Under the agreement, the two cities will form an alliance.")
+    assert "agreement" in kinds("鹤山与开平签署结对合作框架协议。")
+
+
+def test_a_relation_set_up_or_described_is_not_an_initiative() -> None:
+    assert found("福田区与海丰县建立结对关系。") == []
+    assert found("广州市对口帮扶梅州市工作进入新阶段。") == []
+    assert kinds("两地建立了跨区域政务服务通办机制。") == {"other": None}

@@ -99,6 +99,20 @@ def test_mixed_paragraphs_go_to_their_own_pipeline(analyzer: Analyzer) -> None:
     assert {"440309", "440784"} <= codes(found.districts)
 
 
+def test_both_sides_are_the_places_of_the_pairing_before(analyzer: Analyzer) -> None:
+    text = (
+        "天津市河西区与甘南州合作市已结对多年。\n\n"
+        "双方还签署了文旅合作协议，将开发天津至合作的旅游专列。\n\n"
+        "The fund starts with RMB 20 million and will back projects chosen by both sides."
+    )
+    found = analyse(analyzer, text)
+    agreement = next(i for i in found.initiatives if i.type == "agreement")
+    assert {"120103", "623001"} <= set(agreement.districts)
+    fund = next(i for i in found.initiatives if i.type == "fund")
+    assert fund.amount is not None and fund.amount.value == 20_000_000
+    assert set(fund.districts) == {"120103", "623001"}
+
+
 @pytest.mark.parametrize(
     "text",
     [
