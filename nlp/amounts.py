@@ -79,7 +79,8 @@ SUFFIX_EN = {
 }
 
 _NUM = r"\d{1,3}(?:[,，]\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
-_CN_NUM = r"[零〇一二两兩三四五六七八九十百千]+"
+_CN_NUMERALS = "零〇一二两兩三四五六七八九十百千"
+_CN_NUM = f"[{_CN_NUMERALS}]+"
 _ZH_MULT = "|".join(sorted(CN_MULT, key=len, reverse=True))
 _EN_MULT = "|".join(sorted(EN_MULT, key=len, reverse=True))
 _PREFIXES = "|".join(f"(?P<p_{code}>{pattern})" for code, pattern in PREFIX.items())
@@ -91,9 +92,14 @@ MONEY_CONTEXT = re.compile(
     r"(投资|投入|资金|基金|金额|拨付|出资|融资|预算|注资|资助|补助|经费|产值|营收|捐赠|捐款)[^，。；,;]{0,6}$"
 )
 
+# A match starts with a digit, a Chinese numeral or the first character of a currency word:
+# looking ahead for those first lets the scan pass every other position quickly.
+_FIRST = {alt.removeprefix("\\")[0] for words in PREFIX.values() for alt in words.split("|")}
+_START = rf"(?=[{re.escape(''.join(sorted(_FIRST)))}\d{_CN_NUMERALS}])"
+
 PATTERN = re.compile(
     rf"""
-    {_NOT_BEFORE}(?:(?P<prefix>{_PREFIXES})\s?)?
+    {_START}{_NOT_BEFORE}(?:(?P<prefix>{_PREFIXES})\s?)?
     (?P<num>{_NUM}|{_CN_NUM})
     (?:\s?(?P<zmult>{_ZH_MULT})|\s?(?P<emult>{_EN_MULT})\b)?
     (?:\s?(?P<zsuf>{_ZH_SUFFIX})|\s(?P<esuf>{_EN_SUFFIX})\b)?

@@ -61,3 +61,22 @@ def test_chinese_numerals() -> None:
     assert chinese_number("十二") == 12
     assert chinese_number("两万") is None  # 万 is a multiplier, handled by the amount pattern
     assert chinese_number("abc") is None
+
+
+def test_start_lookahead_keeps_every_match() -> None:
+    """The lookahead of first characters only speeds the scan up: without it, the pattern
+    finds the same matches (currency words in any case, before and after numbers)."""
+    import re
+
+    from nlp.amounts import _START, PATTERN
+
+    plain = re.compile(PATTERN.pattern.replace(_START, "", 1), PATTERN.flags)
+    words = ["RMB", "rmb", "CNY", "renminbi", "yuan", "¥", "￥", "人民币", "US$", "usd",
+             "U.S. $", "$", "美元", "HK$", "hkd", "港币", "MOP$", "mop", "澳门元", "€", "eur",
+             "欧元"]  # fmt: skip
+    text = " ".join(f"{w}{gap}{n}" for w in words for gap in ("", " ") for n in ("5", "三百"))
+    text += " 3 million yuan, 2.1亿元, 5 m dollars, 投资1.2亿，x5 RMB, 4 euros. 1,200 HK dollars"
+    assert [m.groupdict() for m in PATTERN.finditer(text)] == [
+        m.groupdict() for m in plain.finditer(text)
+    ]
+    assert len(find_amounts(text)) > len(words)
