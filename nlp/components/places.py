@@ -206,6 +206,9 @@ class PlaceLinker:
         for form in table:
             prefixes.setdefault(form[:2], set()).add(len(form))
         self._zh_prefix = {k: sorted(v, reverse=True) for k, v in prefixes.items()}
+        # A form can only match inside a run of characters that occur in forms.
+        letters = "".join(sorted({ch for form in table for ch in form}))
+        self._zh_runs = re.compile(f"[{re.escape(letters)}]{{2,}}")
         self._zh_facility = re.compile(_alternation(lex["facility_suffixes"]))
         gap = f"[^{re.escape(lex['gap_breakers'])}]"
         self._zh_far = re.compile(
@@ -218,7 +221,8 @@ class PlaceLinker:
             for s in sorted(lex["town_suffixes"], key=len, reverse=True)
         )
         self._zh_town_tail = re.compile(f"(?:{town})")
-        self._zh_town = re.compile(f"(?=([{HAN}]{{2}})({town}))")
+        # (the first lookahead only lets the scan pass non-Han text quickly)
+        self._zh_town = re.compile(f"(?=[{HAN}])(?=([{HAN}]{{2}})({town}))")
         self._not_towns = set(lex["not_towns"])
         self._town_breakers = set(lex["town_breakers"])
         mods = _alternation(lex["zone_modifiers"])
@@ -271,7 +275,11 @@ class PlaceLinker:
         for word in lex["named_zones"]:
             table.setdefault(word, _Entry("zone"))
         self._en = table
-        self._en_re = re.compile(r"(?<![A-Za-z0-9])(" + _trie_regex(table) + r")(?![A-Za-z0-9])")
+        # (the lookahead of the names' first letters lets the scan pass other positions quickly)
+        first = re.escape("".join(sorted({form[0] for form in table})))
+        self._en_re = re.compile(
+            rf"(?=[{first}])(?<![A-Za-z0-9])(" + _trie_regex(table) + r")(?![A-Za-z0-9])"
+        )
         cap = r"(?:[A-Z][A-Za-z]*(?:-[A-Za-z]+)*|and(?=\sTechnolog))"
         self._en_zone_tail = re.compile(
             rf"(?:[\s-]+{cap}){{0,8}}?[\s-]+(?:{_alternation(lex['zone_words'])})\b"
@@ -281,7 +289,9 @@ class PlaceLinker:
         self._en_town_tail = re.compile(
             rf"\s+(?:{towns})\b|(?={listed}(?:{_alternation(lex['town_plurals'])})\b)"
         )
-        self._en_town = re.compile(rf"\b([A-Z][a-z]+)\s+(?:{_alternation(lex['town_words'])})\b")
+        self._en_town = re.compile(
+            rf"(?=[A-Z])\b([A-Z][a-z]+)\s+(?:{_alternation(lex['town_words'])})\b"
+        )
         chain = r"(?:-[A-Z][\w'’]*(?:\s[A-Z][\w'’]*)?)*"  # Hong Kong-Zhuhai-Macao Bridge
         self._en_facility = re.compile(rf"{chain}\s+(?:{_alternation(lex['facility_words'])})\b")
         self._en_facility_before = re.compile(rf"(?:{_alternation(lex['facility_prefixes'])})\s+$")
@@ -305,18 +315,19 @@ class PlaceLinker:
         hits = []
         table, prefixes = self._zh, self._zh_prefix
         get = prefixes.get
-        size = len(simp)
-        # positions whose two characters begin some name, found without a Python-level loop
-        bigrams = map(operator.add, simp, simp[1:])
-        for i in compress(count(), map(prefixes.__contains__, bigrams)):
-            lengths = get(simp[i : i + 2], ())
-            for n in lengths:
-                form = simp[i : i + n]
-                entry = table.get(form) if i + n <= size else None
-                if entry is not None:
-                    kind = "full" if entry.full else entry.kind
-                    hits.append(_Hit(i, i + n, kind, entry, form, "zh", list(entry.codes)))
-                    break
+        # English text has no run to look at; Chinese text is mostly one run per sentence.
+        for run in self._zh_runs.finditer(simp):
+            chunk, end = run.group(), run.end()
+            # positions whose two characters begin some name, found without a Python-level loop
+            bigrams = map(operator.add, chunk, chunk[1:])
+            for i in compress(count(run.start()), map(prefixes.__contains__, bigrams)):
+                for n in get(simp[i : i + 2], ()):
+                    form = simp[i : i + n]
+                    entry = table.get(form) if i + n <= end else None
+                    if entry is not None:
+                        kind = "full" if entry.full else entry.kind
+                        hits.append(_Hit(i, i + n, kind, entry, form, "zh", list(entry.codes)))
+                        break
         return hits
 
     def _scan_en(self, text: str) -> list[_Hit]:
