@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -22,6 +22,7 @@ from coopwatch.article import (
 from coopwatch.errors import ConfigError
 from nlp.components.sentences import TEXT
 from nlp.language import main_language, segments, to_simplified
+from nlp.relations import direct_by_givers
 
 # Bump when a change of rules or lexicons should make `coopwatch analyze --reanalyze` redo work.
 PIPELINE_VERSION = "1"
@@ -143,6 +144,16 @@ class Analyzer:
         from nlp.gazetteer import Gazetteer
 
         self.gazetteer = Gazetteer.load()
+        self._parents = {d.code: d.parent for d in self.gazetteer}
+
+    def covers(self, outer: str, inner: str) -> bool:
+        """Whether `outer` is `inner` or one of the divisions it lies in."""
+        code: str | None = inner
+        while code:
+            if code == outer:
+                return True
+            code = self._parents.get(code)
+        return False
 
     def pipeline(self, lang: str) -> Any:
         return load_nlp(lang, self.models[lang])
@@ -177,6 +188,7 @@ class Analyzer:
                 )
             )
             jobs.extend(_jobs(index, text, article, parts))
+        givers: dict[int, list[tuple[str, str | None]]] = {}
         for lang in PIPELINE_LANGUAGES:
             todo = [job for job in jobs if job.lang == lang]
             if not todo:
@@ -185,10 +197,11 @@ class Analyzer:
             for doc, job in self._docs(nlp, todo, n_process, batch_size, results):
                 try:
                     self._collect(doc, job, results[job.index])
+                    givers.setdefault(job.index, []).extend(doc._.givers or [])
                 except Exception as exc:  # noqa: BLE001 - one bad article must not stop a batch
                     results[job.index].error = f"{type(exc).__name__}: {exc}"
-        for article, analysis in zip(batch, results, strict=True):
-            _finish(analysis)
+        for index, (article, analysis) in enumerate(zip(batch, results, strict=True)):
+            _finish(analysis, givers.get(index, []), self.covers)
             yield article, analysis
 
     @staticmethod
@@ -272,8 +285,13 @@ class Analyzer:
 RELATION_RANK = {"assistance": 0, "co_build": 1, "sister_city": 2, "pairing": 3, "cooperation": 4}
 
 
-def _finish(analysis: Analysis) -> None:
-    """Merge what several sentences and documents found: one pairing per group of places."""
+def _finish(
+    analysis: Analysis,
+    givers: list[tuple[str, str | None]],
+    covers: Callable[[str, str], bool],
+) -> None:
+    """Merge what several sentences and documents found: one pairing per group of places;
+    a pair one of whose sides the article says gives to the other is that one's assistance."""
     merged: dict[tuple[str, ...], Pairing] = {}
     for pairing in analysis.pairings:
         key = tuple(sorted(pairing.members))
@@ -289,13 +307,36 @@ def _finish(analysis: Analysis) -> None:
             kept.source, kept.target = pairing.source, pairing.target
         if not pairing.inferred:
             merged[key].inferred = False
+    keys = list(merged)
+    directions = direct_by_givers([(key, merged[key].source) for key in keys], givers, covers)
+    for key, direction in zip(keys, directions, strict=True):
+        if direction is not None:
+            pairing = merged[key]
+            pairing.source, pairing.target = direction
+            pairing.relation = "assistance"
     groups = [set(key) for key in merged]
     # A pair only inferred from one sentence, inside a bigger group the article names (a trio,
     # then two of it working on something), is that group at work, not a pairing of its own.
+
+    def same_group(pairing: Pairing) -> bool:
+        """Another pairing of the article names the same places, a city standing for its
+        district ("杭州" for 西湖区 once the article has paired 西湖区 and 景宁)."""
+        members = set(pairing.members)
+        for other in merged.values():
+            if other is pairing or other.inferred or len(other.members) != len(members):
+                continue
+            if all(any(covers(m, o) or covers(o, m) for o in other.members) for m in members):
+                return True
+        return False
+
     analysis.pairings = [
         p
         for p in merged.values()
-        if not (p.inferred and p.source is None and any(set(p.members) < g for g in groups))
+        if not (
+            p.inferred
+            and p.source is None
+            and (any(set(p.members) < g for g in groups) or same_group(p))
+        )
     ]
     # An initiative told only with "both sides" in a paragraph of another language than the
     # pairing's belongs to the article's first pairing.

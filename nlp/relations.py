@@ -29,7 +29,10 @@ GROUP_MARKER = re.compile(
 )
 LIST_SEPARATOR = re.compile(r"[、,，;；]")
 HYPHEN = re.compile(r"^\s*[-–—/／－]\s*$")
-QUALIFIER_BEFORE = re.compile(r"^(?:\s*|’s\s+|'s\s+|\s*\(\s*|\s*（\s*)$")
+QUALIFIER_BEFORE = re.compile(
+    r"^(?:\s*|’s\s+|'s\s+|\s*\(\s*|\s*（\s*|的?首府|所辖的?|下辖的?|辖下的?|的)$"
+)
+BRACKETED = re.compile(r"\([^()]*\)|（[^（）]*）")
 QUALIFIER_AFTER = re.compile(r"^(?:\s*|\s+(?:of|in)\s+|,\s*|\s*[)）]?\s*(?:of|in)?\s*)$")
 # Words that make a sentence about cooperation only together with a link between places:
 # on their own ("一家上海企业在安宁投资签约") they do not pair the two places named.
@@ -43,6 +46,7 @@ SUPPORT_AFTER_ZH = re.compile(r"^.{0,8}?(给予|提供|投入|拨付|捐赠|援�
 JOINING_ZH = re.compile(r"携手|牵手|联手|结对|对接|结为|缔结")
 SAME_PLACE = re.compile(r"^\s*[(（]?\s*$")  # "Xinhui District (新会区)"
 SENTENCE_PUNCT = re.compile(r"[。！？!?;；]")
+CLAUSE_END = re.compile(r"[，,；;。！？!?]")
 CHINESE = re.compile(r"[\u4e00-\u9fff]")
 MAX_GAP_ZH = 30
 MAX_GAP_EN = 90
@@ -159,6 +163,7 @@ def find_pairings(
     units = _units(sentence, ordered)
     groups = _groups(sentence, units, lex, chinese)
     found = _emit(sentence, groups, relation, lex, is_parent)
+    found = _whole_group(sentence, ordered, found, relation, is_parent)
     helps = [h for h in lex.directed.find(sentence)]
     strong = any(h.text.lower() not in WEAK for h in lex.relations.find(sentence))
     helped_only = relation == "assistance" and helps and helps[0].end <= ordered[0].start
@@ -168,6 +173,37 @@ def find_pairings(
         if len(located) == 2:
             found.append(Found(tuple(sorted(located)), relation, None, None, inferred=True))
     return [_direct(f, ordered, helps) for f in found]
+
+
+# "三地", "the three-way partnership": how many places a sentence says form its group.
+GROUP_COUNT = re.compile(
+    r"([三四五])(?:方|地|区|县|市|城|區|縣)|\b(three|four|five)[- ](?:way|party|sided)\b"
+    r"|\b(three|four|five) (?:districts|cities|counties|places|localities|sides)\b|\b(trio)\b",
+    re.IGNORECASE,
+)
+COUNTS = {"三": 3, "四": 4, "五": 5, "three": 3, "four": 4, "five": 5, "trio": 3}
+
+
+def _whole_group(
+    sentence: str,
+    places: list[PlaceRef],
+    found: list[Found],
+    relation: str,
+    is_parent: Callable[[str, str], bool],
+) -> list[Found]:
+    """ "Pengjiang and Jianghai … in Enping, … the three-way partnership": when the sentence
+    counts its group and names exactly that many places, they are one group, not pairs of it."""
+    match = GROUP_COUNT.search(sentence)
+    if match is None:
+        return found
+    count = COUNTS[next(g for g in match.groups() if g).lower()]
+    codes = list(dict.fromkeys(p.code for p in places))
+    located = [c for c in codes if not any(is_parent(c, o) for o in codes if o != c)]
+    if len(located) != count or any(len(f.members) >= count for f in found):
+        return found
+    whole = set(located)
+    kept = [f for f in found if not set(f.members) < whole]
+    return [*kept, Found(tuple(sorted(located)), relation, None, None)]
 
 
 def _direct(found: Found, places: list[PlaceRef], helps: list[Hit]) -> Found:
@@ -193,6 +229,9 @@ def _fold_qualifiers(
         if out:
             prev = out[-1]
             between = sentence[prev.end : place.start]
+            if prev.code != place.code:
+                # "Xihu District (西湖区) of Hangzhou": what is in brackets only repeats a name
+                between = BRACKETED.sub("", between)
             if len(between) <= 6:
                 same = prev.code == place.code and SAME_PLACE.match(between)
                 if same or (is_parent(prev.code, place.code) and QUALIFIER_BEFORE.match(between)):
@@ -269,20 +308,33 @@ def _emit(
                     pair = tuple(sorted((group.source, target)))
                     found.append(Found(pair, relation, group.source, target))
             continue
+        own = relation
         if relation == "assistance" and any(end <= group.places[0].start for end in helps):
-            # "…支持环江县和都安县的产业": the places are what is helped, the helper is not here
-            continue
+            # "…支持环江县和都安县的产业": the places are what is helped, the helper is not
+            # here; unless the group's own clause says how they relate ("…框架下，河西区与
+            # 合作市已结对多年", "while Luohu has been paired with Haifeng")
+            own = _own_relation(sentence, group, lex) or relation
+            if own == "assistance":
+                continue
         for part in _split_lists(sentence, group.places, lex):
             named = list(dict.fromkeys(p.code for p in part))
             # a province or city grouped with its own county only says where the county is
             codes = [c for c in named if not any(is_parent(c, o) for o in named if o != c)]
-            if len(codes) >= 3 and relation == "assistance":
+            if len(codes) >= 3 and own == "assistance":
                 # "朝阳区与巴林左旗、巴林右旗结对帮扶": the first helps each of the others
                 for other in codes[1:]:
-                    found.append(Found(tuple(sorted((codes[0], other))), relation, None, None))
+                    found.append(Found(tuple(sorted((codes[0], other))), own, None, None))
             elif len(codes) >= 2:
-                found.append(Found(tuple(sorted(codes)), relation, None, None))
+                found.append(Found(tuple(sorted(codes)), own, None, None))
     return found
+
+
+def _own_relation(sentence: str, group: _Group, lex: RelationLexicon) -> str | None:
+    """The relation a group's own clause states ("…框架下，河西区与合作市已结对多年"), if any:
+    from its first place to the end of the clause after its last one."""
+    start = group.places[0].start
+    end_at = CLAUSE_END.search(sentence, group.places[-1].end)
+    return _relation(list(lex.relations.find(sentence[start : end_at.start() if end_at else None])))
 
 
 def _split_lists(
@@ -306,3 +358,73 @@ def _split_lists(
     if GROUP_MARKER.match(after) or len(pairs_of) <= 1:
         return [group]
     return pairs_of
+
+
+# Giving money or people to the other side says who helps whom, in any sentence of the
+# article: "白云区累计投入帮扶资金", "Heshan will send specialists to Kaiping", "Shenzhen will
+# channel 1.8 billion yuan into projects in Shanwei".
+GIVING = re.compile(
+    r"投入|安排|拨付|援建|出资|资助|捐赠|选派|派出|派驻|输送|支持|支援|帮扶|援助|"
+    r"\b(?:sends?|sent|will send|channels?|channelled|channeled|put up|puts up|provides?|"
+    r"provided|donates?|donated|finances?|financed|funds|funded|supports?|supported|"
+    r"helps?|helped|assists?|assisted)\b",
+    re.IGNORECASE,
+)
+# What is given when the sentence does not name who receives it: aid money or aid staff.
+AID_OBJECT = re.compile(
+    r"帮扶资金|援助资金|协作资金|援[疆藏青]资金|财政帮扶|对口支援资金|帮扶干部|援派|挂职干部|"
+    r"\b(?:aid|assistance funds?|support funds?)\b",
+    re.IGNORECASE,
+)
+NO_GIVING_BEFORE = re.compile(r"(?:接受|获得|得到|受|received?|from)\s*$", re.IGNORECASE)
+
+
+def find_givers(sentence: str, places: list[PlaceRef]) -> list[tuple[str, str | None]]:
+    """(giver, receiver or None) for each place the sentence says gives money or help.
+
+    The giver is the place that is the subject of a giving verb: the nearest place before it
+    in its clause, or the place the sentence opens with. The receiver is the first other
+    place after the verb; without one, only aid money or aid staff makes a claim."""
+    ordered = sorted(places, key=lambda p: p.start)
+    out: list[tuple[str, str | None]] = []
+    for verb in GIVING.finditer(sentence):
+        if NO_GIVING_BEFORE.search(sentence, 0, verb.start()):
+            continue
+        clause = max((m.end() for m in CLAUSE_END.finditer(sentence, 0, verb.start())), default=0)
+        before = [p for p in ordered if clause <= p.start and p.end <= verb.start()]
+        if not before and ordered and ordered[0].start <= 2 and ordered[0].end <= verb.start():
+            before = [ordered[0]]  # "Yuexiu District, which is paired with Libo, has put up…"
+        if not before:
+            continue
+        giver = before[-1].code
+        stop = SENTENCE_PUNCT.search(sentence, verb.end())
+        end = stop.start() if stop else len(sentence)
+        after = [p.code for p in ordered if verb.end() <= p.start < end and p.code != giver]
+        if after:
+            out.append((giver, after[0]))
+        elif AID_OBJECT.search(sentence, verb.start(), end):
+            out.append((giver, None))
+    return list(dict.fromkeys(out))
+
+
+def direct_by_givers(
+    pairings: list[tuple[tuple[str, ...], str | None]],
+    givers: list[tuple[str, str | None]],
+    covers: Callable[[str, str], bool],
+) -> list[tuple[str, str] | None]:
+    """For each two-member pairing without a direction, (source, target) when the article's
+    giving statements point one way only; `covers(a, b)` says a is b or contains it."""
+    out: list[tuple[str, str] | None] = []
+    for members, source in pairings:
+        if source is not None or len(members) != 2:
+            out.append(None)
+            continue
+        ways: set[tuple[str, str]] = set()
+        for x, y in (members, members[::-1]):
+            for giver, receiver in givers:
+                gives = covers(giver, x) and not covers(giver, y)
+                to_other = receiver is None or (covers(receiver, y) and not covers(receiver, x))
+                if gives and to_other:
+                    ways.add((x, y))
+        out.append(ways.pop() if len(ways) == 1 else None)
+    return out

@@ -11,11 +11,11 @@ from nlp.amounts import Amount, find_amounts
 from nlp.components.sentences import KEY as SENTENCES
 from nlp.components.sentences import doc_text, sentence_ranges
 from nlp.initiatives import ANAPHORA, find_initiatives, initiative_lexicon
-from nlp.relations import PlaceRef, find_pairings, relation_lexicon
+from nlp.relations import PlaceRef, find_givers, find_pairings, relation_lexicon
 
 LINKED = ("DISTRICT", "REGION")
 
-for _name, _default in (("pairings", None), ("initiatives", None)):
+for _name, _default in (("pairings", None), ("initiatives", None), ("givers", None)):
     if not Doc.has_extension(_name):
         Doc.set_extension(_name, default=_default)
 if not Span.has_extension("money"):
@@ -88,7 +88,8 @@ def make_pairings(nlp: Language, name: str, max_members: int) -> PairingFinder:
 
 
 class PairingFinder:
-    """doc._.pairings: [{members, relation, source, target, evidence: [start, end]}]."""
+    """doc._.pairings: [{members, relation, source, target, evidence: [start, end]}];
+    doc._.givers: [(giver, receiver or None)] of every sentence that says one side gives."""
 
     def __init__(self, max_members: int) -> None:
         self.max_members = max_members
@@ -110,12 +111,16 @@ class PairingFinder:
 
     def __call__(self, doc: Doc) -> Doc:
         found: list[dict[str, Any]] = []
+        givers: list[tuple[str, str | None]] = []
         linked = _parties(doc)
         for (start, end), ents in zip(_sentences(doc), _by_sentence(doc, linked), strict=True):
-            if len({e.kb_id_ for e in ents}) < 2:
+            if not ents:
                 continue
             places = [PlaceRef(e.kb_id_, e.start_char - start, e.end_char - start) for e in ents]
             text = doc_text(doc)[start:end]
+            givers += find_givers(text, places)
+            if len({e.kb_id_ for e in ents}) < 2:
+                continue
             for pairing in find_pairings(text, places, is_parent=self._is_parent):
                 if len(pairing.members) > self.max_members:
                     continue
@@ -130,6 +135,7 @@ class PairingFinder:
                     }
                 )
         doc._.pairings = found
+        doc._.givers = givers
         return doc
 
 

@@ -99,6 +99,29 @@ def test_mixed_paragraphs_go_to_their_own_pipeline(analyzer: Analyzer) -> None:
     assert {"440309", "440784"} <= codes(found.districts)
 
 
+def test_a_city_standing_for_its_district_is_not_a_second_pairing(analyzer: Analyzer) -> None:
+    text = (
+        "Xihu District of Hangzhou and Jingning She Autonomous County in Lishui will co-build "
+        "an enclave park.\n\n"
+        "景宁县负责人说，这个飞地园区让山区县能分享杭州的创新资源。"
+    )
+    found = analyse(analyzer, text)
+    assert [sorted(p.members) for p in found.pairings] == [["330106", "331127"]]
+
+
+def test_who_gives_to_whom_anywhere_in_the_article_directs_the_pair(analyzer: Analyzer) -> None:
+    text = (
+        "广州市白云区与毕节市纳雍县结对以来，双方共建了食用菌产业园。\n\n"
+        "白云区今年累计投入帮扶资金6800万元。"
+    )
+    (pairing,) = analyse(analyzer, text).pairings
+    assert (pairing.relation, pairing.source, pairing.target) == (
+        "assistance",
+        "440111",
+        "520525",
+    )
+
+
 def test_both_sides_are_the_places_of_the_pairing_before(analyzer: Analyzer) -> None:
     text = (
         "天津市河西区与甘南州合作市已结对多年。\n\n"

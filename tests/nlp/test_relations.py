@@ -6,12 +6,14 @@ import re
 
 import pytest
 
-from nlp.relations import PlaceRef, find_pairings
+from nlp.relations import PlaceRef, direct_by_givers, find_givers, find_pairings
 
 PARENTS = {
     "440703": "440700", "440704": "440700", "440705": "440700", "440781": "440700",
     "440783": "440700", "440784": "440700", "440785": "440700", "440700": "440000",
     "440300": "440000", "441500": "440000", "440106": "440100", "441424": "441400",
+    "440309": "440300", "440303": "440300", "441581": "441500", "441521": "441500",
+    "120103": "120000", "623001": "623000", "330106": "330100",
 }  # fmt: skip
 NAMES = {
     "江门市": "440700", "新会区": "440705", "台山市": "440781", "鹤山市": "440784",
@@ -20,6 +22,10 @@ NAMES = {
     "梅州市": "441400", "五华县": "441424", "Xinhui": "440705", "Taishan": "440781",
     "Heshan": "440784", "Kaiping": "440783", "Pengjiang": "440703", "Jianghai": "440704",
     "Enping": "440785", "Jiangmen": "440700", "Shenzhen": "440300", "Shanwei": "441500",
+    "Longhua District": "440309", "Lufeng City": "441581", "Luohu District": "440303",
+    "Haifeng County": "441521", "天津市": "120000", "河西区": "120103", "甘南州": "623000",
+    "合作市": "623001", "Hangzhou": "330100", "Xihu District": "330106",
+    "Jingning County": "331127",
 }  # fmt: skip
 
 
@@ -84,6 +90,34 @@ TRIO = ("440703", "440704", "440785")
             {(("440106", "441424"), "assistance", "440106", "441424")},
         ),
         ("江门市鹤山市与开平市签约。", {(HK, "cooperation", None, None)}),
+        # a group counted by the sentence is one group, not the pair the link words make
+        (
+            "An incubator brought in by Pengjiang and Jianghai has opened in Enping, the first "
+            "result of the three-way partnership.",
+            {(TRIO, "pairing", None, None)},
+        ),
+        # a group whose own clause says how it relates, after a helper's clause
+        (
+            "Shenzhen's Longhua District will help Lufeng City build a park, while Luohu "
+            "District has been paired with Haifeng County to develop tourism.",
+            {
+                (("440309", "441581"), "assistance", "440309", "441581"),
+                (("440303", "441521"), "pairing", None, None),
+            },
+        ),
+        (
+            "在天津市对口支援甘南州的框架下，天津市河西区与甘南州首府合作市已结对多年。",
+            {
+                (("120000", "623000"), "assistance", "120000", "623000"),
+                (("120103", "623001"), "pairing", None, None),
+            },
+        ),
+        # what is in brackets repeats a name and does not stop "of Hangzhou" qualifying it
+        (
+            "Xihu District (西湖) of Hangzhou and Jingning County opened a shared park to "
+            "co-build industry.",
+            {(("330106", "331127"), "co_build", None, None)},
+        ),
     ],
 )
 def test_pairings(sentence: str, expected: set[object]) -> None:
@@ -100,3 +134,43 @@ def test_pairings(sentence: str, expected: set[object]) -> None:
 )
 def test_no_pairing(sentence: str) -> None:
     assert pairs(sentence) == set()
+
+
+def givers(sentence: str) -> list[tuple[str, str | None]]:
+    pattern = re.compile("|".join(sorted(map(re.escape, NAMES), key=len, reverse=True)))
+    places = [PlaceRef(NAMES[m.group(0)], m.start(), m.end()) for m in pattern.finditer(sentence)]
+    return find_givers(sentence, places)
+
+
+def test_who_gives_money_or_people_to_whom() -> None:
+    assert givers("河西区累计投入帮扶资金6800万元。") == [("120103", None)]
+    assert givers("Heshan will send rural specialists to villages in Kaiping.") == [
+        ("440784", "440783")
+    ]
+    assert givers("Shenzhen will channel 1.8 billion yuan into projects in Shanwei.") == [
+        ("440300", "441500")
+    ]
+    # receiving is not giving, and money of no aid with no receiver says nothing
+    assert givers("汕尾市获得深圳市支持。") == []
+    assert givers("深圳市今年安排资金3亿元。") == []
+
+
+def covers(outer: str, inner: str) -> bool:
+    return outer == inner or is_parent(outer, inner)
+
+
+def test_a_pair_is_directed_by_the_articles_giving_statements() -> None:
+    pairings = [(HK, None), (XT, None), (("120103", "623001"), None), (TRIO, None)]
+    claims: list[tuple[str, str | None]] = [
+        ("440784", "440783"),  # Heshan gives to Kaiping
+        ("440705", None),  # Xinhui gives aid money
+        ("440781", None),  # and so does Taishan: no direction
+        ("120000", "623000"),  # Tianjin helps Gannan: its district helps Gannan's city
+        ("440703", "440785"),  # trios have no direction
+    ]
+    assert direct_by_givers(pairings, claims, covers) == [
+        ("440784", "440783"),
+        None,
+        ("120103", "623001"),
+        None,
+    ]
