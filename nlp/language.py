@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import operator
 import re
 import threading
 from collections.abc import Callable
@@ -66,7 +67,7 @@ def chinese_script(text: str) -> str:
 
 def _changed(a: str, b: str) -> int:
     if len(a) == len(b):
-        return sum(1 for x, y in zip(a, b, strict=True) if x != y)
+        return sum(map(operator.ne, a, b))
     return len(set(a) - set(b))
 
 
@@ -103,10 +104,16 @@ def detect(
     """(language, script) of one paragraph; ``prior`` is the language of the article's other
     Latin-script paragraphs and ``other_prior`` that of its paragraphs in other alphabets
     (Cyrillic, Arabic...), when langdetect was sure of them."""
+    return _detect(text, LATIN_WORD.findall(text), prior, other_prior)
+
+
+def _detect(
+    text: str, words: list[str], prior: str | None, other_prior: str | None
+) -> tuple[str, str | None]:
+    """detect() with the paragraph's Latin words found already."""
     han = len(HAN.findall(text))
     kana = len(KANA.findall(text))
     hangul = len(HANGUL.findall(text))
-    words = LATIN_WORD.findall(text)
     other = len(OTHER_LETTER.findall(text))
     cjk = han + kana + hangul
     if cjk == 0 and not words and other == 0:
@@ -126,24 +133,29 @@ def detect(
     return _latin_language(words, text, prior), "Latn"
 
 
-def _surely_english(words: list[str]) -> bool:
-    sure = sum(1 for w in words if w.lower() in SURELY_ENGLISH)
-    return sure >= 2 and sure >= SURE_SHARE * len(words)
+def _lowered(words: list[str]) -> list[str]:
+    return list(map(str.lower, words))
+
+
+def _surely_english(lowered: list[str]) -> bool:
+    """Whether lower-cased words are plainly English."""
+    sure = sum(map(SURELY_ENGLISH.__contains__, lowered))
+    return sure >= 2 and sure >= SURE_SHARE * len(lowered)
 
 
 def _latin_language(words: list[str], text: str, prior: str | None = None) -> str:
-    lowered = [w.lower() for w in words]
-    if _surely_english(words):
+    lowered = _lowered(words)
+    if _surely_english(lowered):
         return "en"
-    english = sum(1 for w in lowered if w in ENGLISH_WORDS)
+    english = sum(map(ENGLISH_WORDS.__contains__, lowered))
     if prior is not None:
         # The article's language holds unless the paragraph's own words say otherwise
-        # (English function words in a German article, none in an English one).
-        if prior == "en":
-            # one distinctly English word ("the", "of", "with") is enough in an English article
-            if len(words) < 8 or any(w in SURELY_ENGLISH for w in lowered):
-                return prior
-        elif not _surely_english(words):
+        # (English function words in a German article, none in an English one: a paragraph
+        # plainly English has been answered above).
+        if prior != "en":
+            return prior
+        # one distinctly English word ("the", "of", "with") is enough in an English article
+        if len(words) < 8 or not SURELY_ENGLISH.isdisjoint(lowered):
             return prior
     guesses = _langdetect(text)
     top, prob = guesses[0] if guesses else ("und", 0.0)
@@ -165,23 +177,27 @@ def segments(text: str) -> list[Segment]:
     each takes that language unless its own words disagree.
     """
     paras = [p.strip() for p in PARAGRAPH_BREAK.split(text) if p.strip()]
+    words = [LATIN_WORD.findall(p) for p in paras]  # each paragraph's, found once
     latin = [
-        p
-        for p in paras
-        if LATIN_WORD.search(p) and not HAN.search(p) and not OTHER_LETTER.search(p)
+        i
+        for i, p in enumerate(paras)
+        if words[i] and not HAN.search(p) and not OTHER_LETTER.search(p)
     ]
-    unsure = [p for p in latin if not _surely_english(LATIN_WORD.findall(p))]
+    unsure = [i for i in latin if not _surely_english(_lowered(words[i]))]
     prior = None
     if unsure and (
         len(latin) - len(unsure) >= 2 * len(unsure)
-        or _surely_english(LATIN_WORD.findall("\n".join(unsure)))
+        or _surely_english([w for i in unsure for w in _lowered(words[i])])
     ):
         prior = "en"  # most of the article, or its unsure lines together, are plainly English
     elif unsure:
-        prior = _sure_language("\n".join(unsure))
+        prior = _sure_language("\n".join(paras[i] for i in unsure))
     alphabets = [p for p in paras if OTHER_LETTER.search(p)]
     other_prior = _sure_language("\n".join(alphabets)) if len(alphabets) >= 2 else None
-    return [_segment(p, prior, other_prior) for p in paras]
+    return [
+        _segment(para, para_words, prior, other_prior)
+        for para, para_words in zip(paras, words, strict=True)
+    ]
 
 
 def _sure_language(text: str) -> str | None:
@@ -189,8 +205,8 @@ def _sure_language(text: str) -> str | None:
     return guesses[0][0] if guesses and guesses[0][1] >= PRIOR_CONFIDENCE else None
 
 
-def _segment(para: str, prior: str | None, other_prior: str | None) -> Segment:
-    lang, script = detect(para, prior, other_prior)
+def _segment(para: str, words: list[str], prior: str | None, other_prior: str | None) -> Segment:
+    lang, script = _detect(para, words, prior, other_prior)
     return Segment(lang, para, script)
 
 
