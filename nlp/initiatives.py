@@ -84,7 +84,10 @@ NOT_PURPOSE = frozenset({"fund", "agreement", "other"})
 ANAPHORA = re.compile(
     r"两地|双方|三地|三方|四地|两市|两区|两县|两省|两旗|兩地|雙方|三地|兩市|兩區|兩縣|"
     r"\b(?:the two (?:cities|districts|counties|sides|places|provinces|regions)|both sides|"
-    r"the (?:three|four) (?:cities|districts|counties|places)|the neighbours|the pair|the trio)\b",
+    r"the (?:three|four) (?:cities|districts|counties|places)|the neighbours|the pair|the trio)\b"
+    # a sentence opening on the agreement, fund or park told before is about its places too
+    r"|^\s*(?:the|this) (?:agreement|deal|memorandum|mou|fund|park|programme|program|project)\b"
+    r"|^\s*(?:该|這|这一?|此)(?:协议|協議|备忘录|基金|园区|園區|项目|項目)",
     re.IGNORECASE,
 )
 # Something set up, opened or launched: an initiative even when no type word names it.

@@ -122,6 +122,16 @@ def test_who_gives_to_whom_anywhere_in_the_article_directs_the_pair(analyzer: An
     )
 
 
+def test_the_agreement_told_before_is_about_the_places_of_its_pairing(analyzer: Analyzer) -> None:
+    text = (
+        "Heshan City in Jiangmen has been paired with Kaiping City to share industrial land. "
+        "The agreement was signed in Tangshan on 20 May 2024."
+    )
+    found = analyse(analyzer, text)
+    signed = [i for i in found.initiatives if i.evidence.startswith("The agreement")]
+    assert signed and {"440783", "440784"} <= set(signed[0].districts)
+
+
 def test_both_sides_are_the_places_of_the_pairing_before(analyzer: Analyzer) -> None:
     text = (
         "天津市河西区与甘南州合作市已结对多年。\n\n"
