@@ -242,3 +242,27 @@ def test_existing_entities_kept_only_where_they_do_not_overlap() -> None:
     keep = _pipeline("en", overwrite_ents=False)
     keep.add_pipe("_fake_ner", first=True)
     assert [e.label_ for e in keep("Xinhui with Acme").ents] == ["GPE", "ORG"]
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("zh", "江门市新会区与台山市签署协议，东莞市长安镇和江门高新区参与，中山大学不算。"),
+        ("en", "Xinhui District and Taishan signed with Changan Town in Nansha New Area."),
+    ],
+)
+def test_entities_written_as_the_ents_setter_does(
+    zh: Language, en: Language, lang: str, text: str
+) -> None:
+    """The places component writes its entities in one go; the tokens carry what
+    ``doc.ents = spans`` would have given them."""
+    from spacy.attrs import ENT_ID, ENT_IOB, ENT_KB_ID, ENT_TYPE
+
+    doc = (zh if lang == "zh" else en)(text)
+    assert doc.ents
+    attrs = [ENT_IOB, ENT_TYPE, ENT_KB_ID, ENT_ID]
+    written = doc.to_array(attrs)
+    fresh = doc.copy()
+    fresh.set_ents([], default="missing")
+    fresh.ents = list(doc.ents)
+    assert (fresh.to_array(attrs) == written).all()
