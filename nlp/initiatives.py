@@ -113,12 +113,16 @@ FIRMS_BEFORE = re.compile(r"(?:企业|企業|公司|客商|\b(?:firms|companies|
 # Money that is a statistic, a result or a price, not spent on the cooperation.
 NOT_SPENT_BEFORE = re.compile(
     r"(?:产值|产出|销售额|销售收入|销售|销售了|营收|营业收入|收入|生产总值|GDP|成交额|交易额|定价|"
-    r"票价|售价|价格|单价|均价|總產值|銷售額|營收|票價|售價|價格)[^，。；,;]{0,4}$"
-    r"|\b(?:GDP|revenue|revenues|sales|output|turnover|price|priced|fare|fares|income|sold)"
-    r"\b[^.,;]{0,24}$",
+    r"票价|售价|价格|单价|均价|收购价|租金|總產值|銷售額|營收|票價|售價|價格|租金)[^，。；,;]{0,4}$"
+    r"|\b(?:GDP|revenue|revenues|sales|output|turnover|price|priced|fare|fares|income|sold|"
+    r"rent|rents|fetch|fetches|sells? for|worth)\b[^.,;]{0,24}$",
     re.IGNORECASE,
 )
-NOT_SPENT_AFTER = re.compile(r"^\s*(?:每|/|一张|一張|per\b|a\s+(?:kg|ticket|night|head)\b)", re.I)
+NOT_SPENT_AFTER = re.compile(
+    r"^\s*(?:每|/|一张|一張|一瓶|一斤|per\b|each\b|apiece\b|"
+    r"an?\s+(?:kg|kilogram|kilo|jin|ticket|night|head|person|bottle|box|month)\b)",
+    re.IGNORECASE,
+)
 FUND_NEAR = 8  # characters between a named fund and its amount (Chinese)
 FUND_NEAR_EN = 24
 CLAUSE_BREAK = re.compile(r"[，,；;：:]")
@@ -127,6 +131,15 @@ CLAUSE_BREAK = re.compile(r"[，,；;：:]")
 SIGNED_PROJECTS = re.compile(
     r"(?:签约|簽約|签下|簽下|集中签约)[^，。；,;]{0,14}?项目|簽約[^，。；,;]{0,14}?項目"
     r"|\bsigned\b[^.,;]{0,40}?\bprojects?\b",
+    re.IGNORECASE,
+)
+# People sent to the other side ("选派20名教师", "sent 23 teachers and doctors", "posted 14
+# officials there"): an exchange of personnel, whatever their trade.
+SENT_PEOPLE = re.compile(
+    r"(?:选派|派出|派驻|互派|派遣|选调|選派|派駐|互派)[^，。；,;]{0,12}?"
+    r"(干部|教师|医生|专家|人才|技术人员|醫生|教師|幹部|專家)"
+    r"|\b(?:sent|send|sends|posted|posts|seconded|dispatched|dispatches)\b[^.,;]{0,30}?"
+    r"\b(officials|cadres|teachers|doctors|experts|specialists|technicians|staff)\b",
     re.IGNORECASE,
 )
 # "其中1.1亿元用于…", "of which 40% goes to…": the purpose after it is a part's, not the whole's.
@@ -218,6 +231,10 @@ def _things(sentence: str, names: list[tuple[int, int]]) -> list[Hit]:
     signed = [
         Hit("investment_promotion", m.group(0), m.start(), m.end())
         for m in SIGNED_PROJECTS.finditer(sentence)
+    ] + [
+        # the people sent are the thing named; words before them keep their own types
+        Hit("talent_exchange", m.group(m.lastindex or 0), *m.span(m.lastindex or 0))
+        for m in SENT_PEOPLE.finditer(sentence)
     ]
     found = [
         h
@@ -245,6 +262,8 @@ def _things(sentence: str, names: list[tuple[int, int]]) -> list[Hit]:
 def _joined(sentence: str, left: Hit, right: Hit) -> bool:
     if right.text.lower() in SIGN_VERBS:
         return False  # a verb, not the head of a noun phrase ("港资企业签约")
+    if right.key == "fund" and left.key != "fund" and not _named_fund(right):
+        return False  # "宣传推广资金": money for promotion, which keeps its own type
     gap = sentence[left.end : right.start]
     if right.key == "fund" and len(gap) <= 2 and not CLAUSE_BREAK.search(gap):
         return True  # "产业协作基金", "教育发展基金": what comes before a fund names it

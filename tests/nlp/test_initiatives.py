@@ -144,3 +144,31 @@ def test_a_relation_set_up_or_described_is_not_an_initiative() -> None:
     assert found("福田区与海丰县建立结对关系。") == []
     assert found("广州市对口帮扶梅州市工作进入新阶段。") == []
     assert kinds("两地建立了跨区域政务服务通办机制。") == {"other": None}
+
+
+def test_people_sent_to_the_other_side_are_an_exchange_of_personnel() -> None:
+    result = kinds("Lianyungang sent 23 teachers and doctors to Khorgos.")
+    assert "talent_exchange" in result
+    assert "talent_exchange" in kinds("鹤山市选派15名医生到开平市人民医院坐诊。")
+    # words before the people keep their type, so money still pays for the rural project
+    result = kinds(
+        "Heshan will send rural technology specialists to villages in Kaiping, "
+        "backed by 12 million yuan."
+    )
+    assert result["rural_revitalisation"] == 12_000_000
+    assert "talent_exchange" in result
+
+
+def test_money_for_a_purpose_keeps_the_purposes_type() -> None:
+    result = found("中山市将安排500万元宣传推广资金。")
+    paid = {(i.type, i.amount.value) for i in result if i.amount}
+    assert ("tourism_culture", 5_000_000) in paid
+
+
+def test_rents_and_prices_per_unit_are_not_money_spent() -> None:
+    sentence = "The centre will offer 120 desks at a monthly rent of MOP 500 each."
+    assert all(i.amount is None for i in found(sentence))
+    assert all(
+        i.amount is None
+        for i in found("Kaiping tea is sold in Heshan shops for 90 yuan a kilogram.")
+    )
