@@ -157,12 +157,13 @@ def _latin_language(words: list[str], text: str, prior: str | None = None) -> st
         # one distinctly English word ("the", "of", "with") is enough in an English article
         if len(words) < 8 or not SURELY_ENGLISH.isdisjoint(lowered):
             return prior
+    # langdetect is unreliable on short lines; English function words are not (whatever
+    # langdetect would say, so it need not be asked).
+    if english >= max(1, 0.15 * len(words)):
+        return "en"
     guesses = _langdetect(text)
     top, prob = guesses[0] if guesses else ("und", 0.0)
     if top == "en":
-        return "en"
-    # langdetect is unreliable on short lines; English function words are not.
-    if english >= max(1, 0.15 * len(words)):
         return "en"
     if prob >= 0.9 and len(words) >= 4:
         return top

@@ -126,3 +126,14 @@ def test_langdetect_rs_gives_the_results_of_langdetect() -> None:
         DetectorFactory.seed = fast.DetectorFactory.seed = 0
         expected = [(r.lang, r.prob) for r in detect_langs(text)]
         assert [(r.lang, r.prob) for r in fast.detect_langs(text)] == expected
+
+
+def test_english_words_decide_without_langdetect(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A line whose English words decide it whatever langdetect says does not ask it."""
+    import nlp.language
+
+    def fail(text: str) -> list[tuple[str, float]]:
+        raise AssertionError(f"langdetect asked about {text!r}")
+
+    monkeypatch.setattr(nlp.language, "_langdetect", fail)
+    assert detect("Kaiping Heshan signed agreement") == ("en", "Latn")
