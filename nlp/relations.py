@@ -119,8 +119,11 @@ def _is_link(between: str, lex: RelationLexicon, chinese: bool, rest: str = "") 
     )
 
 
-def _bridge(between: str, lex: RelationLexicon, chinese: bool, after: str = "") -> str | None:
-    """How a longer stretch of text joins two places: "directed", "passive", "with" or None."""
+def _bridge(
+    between: str, lex: RelationLexicon, chinese: bool, after: str = "", subject: bool = False
+) -> str | None:
+    """How a longer stretch of text joins two places: "directed", "passive", "with" or None.
+    `subject`: the first place is the one the sentence opens with."""
     limit = MAX_GAP_ZH if chinese else MAX_GAP_EN
     if len(between) > limit or SENTENCE_PUNCT.search(between):
         return None
@@ -131,6 +134,10 @@ def _bridge(between: str, lex: RelationLexicon, chinese: bool, after: str = "") 
     if any(True for _ in lex.directed.find(between)):
         # "Zhuhai, which has been paired to assist Yangjiang": a clause comma is fine here
         return "directed" if not chinese or not LIST_SEPARATOR.search(between) else None
+    if not chinese and subject and between.count(",") >= 2:
+        # "Jinwan district, home to the city's airport, signed an agreement with Macao": an
+        # aside, opened and closed between the two places; what joins them is after it
+        between = between.rsplit(",", 1)[1]
     if LIST_SEPARATOR.search(between) or not any(True for _ in lex.relations.find(between)):
         return None
     if chinese:
@@ -265,7 +272,8 @@ def _groups(
         rest = sentence[unit[-1].end :]
         both_hyphenated = len(prev_unit) > 1 and len(unit) > 1
         is_link = _is_link(between, lex, chinese, rest)
-        bridge = None if is_link else _bridge(between, lex, chinese, rest)
+        subject = prev_unit is units[0] and not sentence[: prev_unit[0].start].strip()
+        bridge = None if is_link else _bridge(between, lex, chinese, rest, subject)
         if bridge in ("directed", "passive"):
             helper, helped = (prev.code, unit[0].code)
             if bridge == "passive":
@@ -317,6 +325,7 @@ def _emit(
             if own == "assistance":
                 continue
         for part in _split_lists(sentence, group.places, lex):
+            part = [p for p in part if not _located(sentence, p, part, is_parent)]
             named = list(dict.fromkeys(p.code for p in part))
             # a province or city grouped with its own county only says where the county is
             codes = [c for c in named if not any(is_parent(c, o) for o in named if o != c)]
@@ -335,6 +344,19 @@ def _own_relation(sentence: str, group: _Group, lex: RelationLexicon) -> str | N
     start = group.places[0].start
     end_at = CLAUSE_END.search(sentence, group.places[-1].end)
     return _relation(list(lex.relations.find(sentence[start : end_at.start() if end_at else None])))
+
+
+LOCATED_IN = re.compile(r"(?:\b(?:in|at|inside)\s+(?:the\s+)?|在|于|落户)$", re.IGNORECASE)
+
+
+def _located(
+    sentence: str, place: PlaceRef, group: list[PlaceRef], is_parent: Callable[[str, str], bool]
+) -> bool:
+    """ "Taizhou and Ankang opened a park … in Taizhou's Jiangyan district": a part of a member
+    named after "in" says where something is, it is not a member of its own."""
+    return bool(LOCATED_IN.search(sentence, 0, place.start)) and any(
+        is_parent(other.code, place.code) for other in group if other is not place
+    )
 
 
 def _split_lists(
@@ -396,7 +418,15 @@ def find_givers(sentence: str, places: list[PlaceRef]) -> list[tuple[str, str | 
             before = [ordered[0]]  # "Yuexiu District, which is paired with Libo, has put up…"
         if not before:
             continue
-        giver = before[-1].code
+        # "济南市今年向临夏州安排资金": a place after 向/对/为/给 receives, the one before gives
+        receivers = [p for p in before if TO_ZH.search(sentence, 0, p.start)]
+        givers_ = [p for p in before if p not in receivers]
+        if not givers_:
+            continue
+        giver = givers_[-1].code
+        if receivers and receivers[-1].start > givers_[-1].start:
+            out.append((giver, receivers[-1].code))
+            continue
         stop = SENTENCE_PUNCT.search(sentence, verb.end())
         end = stop.start() if stop else len(sentence)
         after = [p.code for p in ordered if verb.end() <= p.start < end and p.code != giver]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from spacy.language import Language
@@ -14,6 +15,9 @@ from nlp.initiatives import ANAPHORA, find_initiatives, initiative_lexicon
 from nlp.relations import PlaceRef, find_givers, find_pairings, relation_lexicon
 
 LINKED = ("DISTRICT", "REGION")
+OWN_TOWN = re.compile(
+    r"(?:'s|’s)\s+(?:[A-Z][\w'’-]*\s+){1,3}(?:town|township|village|subdistrict)\b"
+)
 
 for _name, _default in (("pairings", None), ("initiatives", None), ("givers", None)):
     if not Doc.has_extension(_name):
@@ -70,6 +74,8 @@ def _parties(doc: Doc) -> list[Span]:
         nxt = ents[i + 1] if i + 1 < len(ents) else None
         if nxt is not None and nxt.label_ in ("TOWN", "ZONE") and nxt.start_char == ent.end_char:
             continue
+        if OWN_TOWN.match(doc_text(doc), ent.end_char):
+            continue  # "Dongguan's Qingxi town has teamed up with Du'an": the town is the party
         out.append(ent)
     return out
 

@@ -132,6 +132,15 @@ def test_the_agreement_told_before_is_about_the_places_of_its_pairing(analyzer: 
     assert signed and {"440783", "440784"} <= set(signed[0].districts)
 
 
+def test_a_town_of_a_city_is_the_party_not_the_city(analyzer: Analyzer) -> None:
+    found = analyse(
+        analyzer, "Dongguan's Qingxi town has teamed up with Du'an on a training centre."
+    )
+    assert found.pairings == []
+    found = analyse(analyzer, "Dongguan has teamed up with Du'an on a training centre.")
+    assert [sorted(p.members) for p in found.pairings] == [["441900", "451228"]]
+
+
 def test_both_sides_are_the_places_of_the_pairing_before(analyzer: Analyzer) -> None:
     text = (
         "天津市河西区与甘南州合作市已结对多年。\n\n"

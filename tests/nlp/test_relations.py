@@ -13,7 +13,8 @@ PARENTS = {
     "440783": "440700", "440784": "440700", "440785": "440700", "440700": "440000",
     "440300": "440000", "441500": "440000", "440106": "440100", "441424": "441400",
     "440309": "440300", "440303": "440300", "441581": "441500", "441521": "441500",
-    "120103": "120000", "623001": "623000", "330106": "330100",
+    "120103": "120000", "623001": "623000", "330106": "330100", "440404": "440400",
+    "321204": "321200",
 }  # fmt: skip
 NAMES = {
     "江门市": "440700", "新会区": "440705", "台山市": "440781", "鹤山市": "440784",
@@ -25,7 +26,9 @@ NAMES = {
     "Longhua District": "440309", "Lufeng City": "441581", "Luohu District": "440303",
     "Haifeng County": "441521", "天津市": "120000", "河西区": "120103", "甘南州": "623000",
     "合作市": "623001", "Hangzhou": "330100", "Xihu District": "330106",
-    "Jingning County": "331127",
+    "Jingning County": "331127", "Jinwan district": "440404", "Macao": "820000",
+    "Zhuhai": "440400", "Taizhou": "321200", "Ankang": "610900", "Jiangyan district": "321204",
+    "济南市": "370100", "临夏州": "622900",
 }  # fmt: skip
 
 
@@ -118,6 +121,18 @@ TRIO = ("440703", "440704", "440785")
             "co-build industry.",
             {(("330106", "331127"), "co_build", None, None)},
         ),
+        # an aside between commas after the subject does not stop "signed … with"
+        (
+            "Zhuhai's Jinwan district, home to the city's airport, signed a tourism "
+            "cooperation agreement with Macao.",
+            {(("440404", "820000"), "cooperation", None, None)},
+        ),
+        # a part of a member named after "in" is where something is, not a member
+        (
+            "Taizhou and Ankang opened an enclave industrial park, jointly built by the two "
+            "cities, in Taizhou's Jiangyan district.",
+            {(("321200", "610900"), "co_build", None, None)},
+        ),
     ],
 )
 def test_pairings(sentence: str, expected: set[object]) -> None:
@@ -150,6 +165,8 @@ def test_who_gives_money_or_people_to_whom() -> None:
     assert givers("Shenzhen will channel 1.8 billion yuan into projects in Shanwei.") == [
         ("440300", "441500")
     ]
+    # a place after 向 receives what the place before it gives
+    assert givers("济南市今年向临夏州安排财政援助资金4.2亿元。") == [("370100", "622900")]
     # receiving is not giving, and money of no aid with no receiver says nothing
     assert givers("汕尾市获得深圳市支持。") == []
     assert givers("深圳市今年安排资金3亿元。") == []
