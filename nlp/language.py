@@ -86,7 +86,10 @@ def _detector() -> tuple[Any, Callable[[str], list[Any]], type[Exception]]:
     return fast.DetectorFactory, fast.detect_langs, fast.LangDetectException
 
 
-def _langdetect(text: str) -> list[tuple[str, float]]:
+Guesses = list[tuple[str, float]]
+
+
+def _langdetect(text: str) -> Guesses:
     factory, detect_langs, error = _detector()
     with _lock:  # the seed is process-global; keep detection repeatable across threads
         factory.seed = 0
@@ -104,13 +107,17 @@ def detect(
     """(language, script) of one paragraph; ``prior`` is the language of the article's other
     Latin-script paragraphs and ``other_prior`` that of its paragraphs in other alphabets
     (Cyrillic, Arabic...), when langdetect was sure of them."""
-    return _detect(text, LATIN_WORD.findall(text), prior, other_prior)
+    return _detect(text, LATIN_WORD.findall(text), prior, other_prior, _langdetect)
 
 
 def _detect(
-    text: str, words: list[str], prior: str | None, other_prior: str | None
+    text: str,
+    words: list[str],
+    prior: str | None,
+    other_prior: str | None,
+    ask: Callable[[str], Guesses],
 ) -> tuple[str, str | None]:
-    """detect() with the paragraph's Latin words found already."""
+    """detect() with the paragraph's Latin words found already, asking langdetect by ``ask``."""
     han = len(HAN.findall(text))
     kana = len(KANA.findall(text))
     hangul = len(HANGUL.findall(text))
@@ -128,9 +135,9 @@ def _detect(
     if other > latin:
         if other_prior is not None:
             return other_prior, None
-        guesses = _langdetect(text)
+        guesses = ask(text)
         return (guesses[0][0] if guesses else "und"), None
-    return _latin_language(words, text, prior), "Latn"
+    return _latin_language(words, text, prior, ask), "Latn"
 
 
 def _lowered(words: list[str]) -> list[str]:
@@ -143,7 +150,9 @@ def _surely_english(lowered: list[str]) -> bool:
     return sure >= 2 and sure >= SURE_SHARE * len(lowered)
 
 
-def _latin_language(words: list[str], text: str, prior: str | None = None) -> str:
+def _latin_language(
+    words: list[str], text: str, prior: str | None, ask: Callable[[str], Guesses]
+) -> str:
     lowered = _lowered(words)
     if _surely_english(lowered):
         return "en"
@@ -161,7 +170,7 @@ def _latin_language(words: list[str], text: str, prior: str | None = None) -> st
     # langdetect would say, so it need not be asked).
     if english >= max(1, 0.15 * len(words)):
         return "en"
-    guesses = _langdetect(text)
+    guesses = ask(text)
     top, prob = guesses[0] if guesses else ("und", 0.0)
     if top == "en":
         return "en"
@@ -178,6 +187,9 @@ def segments(text: str) -> list[Segment]:
     each takes that language unless its own words disagree.
     """
     paras = [p.strip() for p in PARAGRAPH_BREAK.split(text) if p.strip()]
+    # langdetect is deterministic (seeded): a text it was asked about (a lone unsure paragraph,
+    # first for the article, then for itself) is not detected twice.
+    ask = cache(_langdetect)
     words = [LATIN_WORD.findall(p) for p in paras]  # each paragraph's, found once
     latin = [
         i
@@ -192,22 +204,28 @@ def segments(text: str) -> list[Segment]:
     ):
         prior = "en"  # most of the article, or its unsure lines together, are plainly English
     elif unsure:
-        prior = _sure_language("\n".join(paras[i] for i in unsure))
+        prior = _sure_language("\n".join(paras[i] for i in unsure), ask)
     alphabets = [p for p in paras if OTHER_LETTER.search(p)]
-    other_prior = _sure_language("\n".join(alphabets)) if len(alphabets) >= 2 else None
+    other_prior = _sure_language("\n".join(alphabets), ask) if len(alphabets) >= 2 else None
     return [
-        _segment(para, para_words, prior, other_prior)
+        _segment(para, para_words, prior, other_prior, ask)
         for para, para_words in zip(paras, words, strict=True)
     ]
 
 
-def _sure_language(text: str) -> str | None:
-    guesses = _langdetect(text)
+def _sure_language(text: str, ask: Callable[[str], Guesses]) -> str | None:
+    guesses = ask(text)
     return guesses[0][0] if guesses and guesses[0][1] >= PRIOR_CONFIDENCE else None
 
 
-def _segment(para: str, words: list[str], prior: str | None, other_prior: str | None) -> Segment:
-    lang, script = _detect(para, words, prior, other_prior)
+def _segment(
+    para: str,
+    words: list[str],
+    prior: str | None,
+    other_prior: str | None,
+    ask: Callable[[str], Guesses],
+) -> Segment:
+    lang, script = _detect(para, words, prior, other_prior, ask)
     return Segment(lang, para, script)
 
 

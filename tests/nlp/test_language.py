@@ -137,3 +137,23 @@ def test_english_words_decide_without_langdetect(monkeypatch: pytest.MonkeyPatch
 
     monkeypatch.setattr(nlp.language, "_langdetect", fail)
     assert detect("Kaiping Heshan signed agreement") == ("en", "Latn")
+
+
+def test_langdetect_asked_once_per_text(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A lone unsure paragraph is detected for the article, and that answer serves again when
+    the paragraph itself is decided."""
+    import nlp.language
+
+    asked: list[str] = []
+    real = nlp.language._langdetect
+
+    def counting(text: str) -> list[tuple[str, float]]:
+        asked.append(text)
+        return real(text)
+
+    monkeypatch.setattr(nlp.language, "_langdetect", counting)
+    text = "Pos. Piloto Pontos Vitórias Poles Top 5 Top 10 1 Kyle Busch 2 Martin Truex Jr."
+    (segment,) = segments(text)
+    assert len(asked) == len(set(asked)) >= 1
+    monkeypatch.setattr(nlp.language, "_langdetect", real)
+    assert segments(text) == [segment]
