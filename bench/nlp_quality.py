@@ -24,7 +24,7 @@ from typing import Any
 import spacy
 
 from coopwatch.article import Analysis, Article
-from nlp.language import segments
+from nlp.language import detector_name, segments
 from nlp.pipeline import PIPELINE_LANGUAGES, Analyzer, document_text, load_nlp
 
 DEFAULT_GOLD = Path(__file__).parent / "gold" / "nlp-gold.jsonl"
@@ -211,7 +211,14 @@ def joined(gold: list[dict], size: int) -> list[Article]:  # type: ignore[type-a
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("gold", nargs="?", type=Path, default=DEFAULT_GOLD)
+    parser.add_argument(
+        "gold",
+        nargs="*",
+        type=Path,
+        help="gold sets to score, each on its own (default: bench/gold/nlp-gold.jsonl); the "
+        "speed run uses the first",
+    )
+    parser.add_argument("--no-speed", action="store_true", help="score only")
     parser.add_argument("--repeat", type=int, default=3, help="speed passes (best is kept)")
     parser.add_argument("--copies", type=int, default=20, help="gold set copies for the speed run")
     parser.add_argument(
@@ -231,19 +238,25 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--details", action="store_true", help="print every difference")
     args = parser.parse_args(argv)
-    gold = load_gold(args.gold)
-    articles = [
-        # The gold annotates the text only (bench/gold/README.md), so the title stays out.
-        Article(url=f"gold:{g['id']}", title="", text=g["text"], id=i)
-        for i, g in enumerate(gold)
-    ]
     analyzer = Analyzer()
-    found = [analysis for _, analysis in analyzer.analyze_many(articles)]
-    langs = defaultdict(int)
-    for g in gold:
-        langs[g["lang"]] += 1
-    print(f"gold: {args.gold.name}, {len(gold)} articles {dict(langs)}")
-    score(gold, found, args.details)
+    paths = args.gold or [DEFAULT_GOLD]
+    for path in paths:
+        gold = load_gold(path)
+        articles = [
+            # The gold annotates the text only (bench/gold/README.md), so the title stays out.
+            Article(url=f"gold:{g['id']}", title="", text=g["text"], id=i)
+            for i, g in enumerate(gold)
+        ]
+        found = [analysis for _, analysis in analyzer.analyze_many(articles)]
+        langs: dict[str, int] = defaultdict(int)
+        for g in gold:
+            langs[g["lang"]] += 1
+        print(f"gold: {path.name}, {len(gold)} articles {dict(langs)}")
+        score(gold, found, args.details)
+    if args.no_speed:
+        return 0
+    print(f"langdetect: {detector_name()}")
+    gold = load_gold(paths[0])
     if args.corpus:
         texts = [
             item["articleBody"]

@@ -86,6 +86,13 @@ def _detector() -> tuple[Any, Callable[[str], list[Any]], type[Exception]]:
     return fast.DetectorFactory, fast.detect_langs, fast.LangDetectException
 
 
+def detector_name() -> str:
+    """Which langdetect answers: "langdetect-rs" when installed, else "langdetect"."""
+    return (
+        "langdetect-rs" if _detector()[0].__module__.startswith("langdetect_rs") else "langdetect"
+    )
+
+
 Guesses = list[tuple[str, float]]
 
 
