@@ -79,7 +79,12 @@ def _parse(html: str) -> HtmlElement | None:
         root = lxml.html.document_fromstring(html)
     except (etree.ParserError, ValueError):
         return None
-    return root if isinstance(root.tag, str) else None
+    if not isinstance(root.tag, str):
+        return None
+    # Comments are not text, but the text after one (its tail) is: "<p>a <!-- x --> b</p>"
+    # is "a  b"; removing them here keeps every later step from dropping that tail.
+    etree.strip_elements(root, etree.Comment, with_tail=False)
+    return root
 
 
 def _trafilatura_paragraphs(root: HtmlElement, url: str) -> list[str]:

@@ -331,3 +331,19 @@ def test_headline_lists_after_the_article_are_dropped() -> None:
     article = extract(html, "https://news.example.com/b.html").article
     assert "带动就业两千多人" in article.text
     assert "热门新闻标题" not in article.text
+
+
+def test_text_after_an_html_comment_in_a_paragraph_is_kept() -> None:
+    body = "".join(
+        f"<p>第{i}段：江门市新会区与台山市签署结对合作框架协议，两地将设立均衡发展基金，"
+        "支持产业园建设和公共服务合作。</p>"
+        for i in range(5)
+    )
+    html = (
+        "<html><head><title>结对</title></head><body><article><h1>新会台山结对</h1>"
+        f"{body}<p>注释前的文字 <!-- 编辑：某某 --> 注释后的文字，仍然是正文。</p>"
+        "</article></body></html>"
+    )
+    text = extract(html, "https://news.example.com/a.html").article.text
+    assert "注释后的文字，仍然是正文。" in text
+    assert "编辑：某某" not in text
