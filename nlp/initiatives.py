@@ -123,6 +123,13 @@ NOT_SPENT_AFTER = re.compile(
     r"an?\s+(?:kg|kilogram|kilo|jin|ticket|night|head|person|bottle|box|month)\b)",
     re.IGNORECASE,
 )
+# The investment a set of projects adds up to, and words that name projects.
+PROJECTS_COST = re.compile(
+    r"(?:总投资|總投資|计划投资|計劃投資|投资额|投資額|投资总额|协议投资|意向投资)[约逾近达为超过]*\s*$"
+    r"|\b(?:total investment of|investment of|worth)\s+(?:about\s+|some\s+)?$",
+    re.IGNORECASE,
+)
+PROJECT = re.compile(r"项目|項目|\bprojects?\b", re.IGNORECASE)
 FUND_NEAR = 8  # characters between a named fund and its amount (Chinese)
 FUND_NEAR_EN = 24
 CLAUSE_BREAK = re.compile(r"[，,；;：:]")
@@ -286,6 +293,12 @@ def _pays_for(
             listed = {h.key for h in purposes if h.end <= end}
             return purposes[0].key, len(listed) > 1
     start, end = _clause(sentence, amount.start, amount.end)
+    if PROJECTS_COST.search(sentence, max(0, amount.start - 12), amount.start):
+        # "签约12个数字经济项目，总投资约47亿元": the total is the projects' just named
+        before, _ = _clause(sentence, max(0, start - 1), max(0, start - 1))
+        projects = [h for h in near if before <= h.start < amount.start and PROJECT.search(h.text)]
+        if projects:
+            return projects[-1].key, False
     own = [h for h in near if start <= h.start and h.end <= end and h.key not in NOT_PURPOSE]
     if own:
         nearest = min(own, key=lambda h: _distance(h.start, h.end, amount.start, amount.end))

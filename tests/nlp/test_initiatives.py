@@ -172,3 +172,9 @@ def test_rents_and_prices_per_unit_are_not_money_spent() -> None:
         i.amount is None
         for i in found("Kaiping tea is sold in Heshan shops for 90 yuan a kilogram.")
     )
+
+
+def test_the_total_investment_of_projects_is_the_projects() -> None:
+    result = found("试验区与一批深圳企业签约12个数字经济项目，总投资约47亿元。", names=[(0, 3)])
+    paid = {(i.type, i.amount.value) for i in result if i.amount}
+    assert paid == {("investment_promotion", 4_700_000_000)}

@@ -190,6 +190,9 @@ def test_regions_towns_and_zones_typed(zh: Language) -> None:
     assert ("香港特别行政区", "REGION", "810000") in found
     assert ("澳门", "REGION", "820000") in found
     assert codes(zh, text) == {"440705", "441900"}  # no 江门, no 长安区
+    # modifiers of what the zone is for belong to its name too
+    found = ents(zh, "汕头华侨经济文化合作试验区与深圳企业签约。")
+    assert ("汕头华侨经济文化合作试验区", "ZONE", "") in found
 
 
 def test_full_name_before_zone_stays_a_district(zh: Language) -> None:
