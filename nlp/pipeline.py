@@ -299,13 +299,14 @@ def _finish(
         if kept is None:
             merged[key] = pairing
             continue
+        stated = not (pairing.inferred and kept.inferred)  # one sentence said it outright
         if RELATION_RANK.get(pairing.relation, 9) < RELATION_RANK.get(kept.relation, 9):
             pairing.source = pairing.source or kept.source
             pairing.target = pairing.target or kept.target
             merged[key] = pairing
         elif kept.source is None and pairing.source is not None:
             kept.source, kept.target = pairing.source, pairing.target
-        if not pairing.inferred:
+        if stated:
             merged[key].inferred = False
     keys = list(merged)
     directions = direct_by_givers([(key, merged[key].source) for key in keys], givers, covers)

@@ -129,8 +129,11 @@ class PlaceMatcher:
                 codes, _ = forms.setdefault(n, ([], full))
                 if d.code not in codes:
                     codes.append(d.code)
-        # 区 also means "area": a common word with 区 is still a phrase (老城区, 城北区)
+        # 区 also means "area": a common word with 区 is still a phrase (老城区, 城北区), but
+        # a landmark with 区 is the district named after it (西湖区, 黄山区)
         common |= {n for n in forms if n.endswith("区") and n[:-1] in common}
+        landmarks = {to_simplified(w) for w in lex["landmarks"]}
+        common = (common | landmarks) - {n + "区" for n in landmarks}
         table: dict[str, Entry] = {
             n: Entry("name", tuple(codes), full and n not in common, n in common)
             for n, (codes, full) in forms.items()

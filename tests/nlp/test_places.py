@@ -195,6 +195,12 @@ def test_regions_towns_and_zones_typed(zh: Language) -> None:
     assert ("汕头华侨经济文化合作试验区", "ZONE", "") in found
 
 
+def test_a_landmark_with_its_suffix_is_the_district(zh: Language) -> None:
+    assert codes(zh, "杭州市民常去西湖。") == {"330100"}
+    assert codes(zh, "杭州好。西湖区今年安排资金。") == {"330100", "330106"}
+    assert "341003" not in codes(zh, "游客登上黄山。")
+
+
 def test_full_name_before_zone_stays_a_district(zh: Language) -> None:
     found = ents(zh, "江门市高新区与天津滨海新区，银湖湾滨海新区。")
     assert ("江门市", "DISTRICT", "440700") in found
