@@ -15,6 +15,15 @@ from nlp.initiatives import ANAPHORA, find_initiatives, initiative_lexicon
 from nlp.relations import PlaceRef, find_givers, find_pairings, relation_lexicon
 
 LINKED = ("DISTRICT", "REGION")
+# "奉节县的两个乡镇", "县里的3个村": towns or villages of the place are the party.
+OWN_UNITS_ZH = re.compile(r"的?(?:两|三|四|几|多|\d+)个?(?:乡镇|镇|乡|村|街道|社区)")
+# "澳门一家文创企业", "深圳企业", "a Beijing data company": the place only says whose firm it is.
+FIRM_AFTER = re.compile(
+    r"(?:一家|一批|多家|\d+家|的)?[^，。；、与和及,;]{0,8}?(?:企业|企業|公司|集团|集團|商会|商會)"
+)
+FIRM_AROUND_EN = re.compile(
+    r"(?:\s+[a-z][\w-]*){0,3}\s+(?:company|companies|firm|firms|group|enterprise|enterprises)\b"
+)
 OWN_TOWN = re.compile(
     r"(?:'s|’s)\s+(?:[A-Z][\w'’-]*\s+){1,3}(?:town|township|village|subdistrict)\b"
 )
@@ -74,8 +83,11 @@ def _parties(doc: Doc) -> list[Span]:
         nxt = ents[i + 1] if i + 1 < len(ents) else None
         if nxt is not None and nxt.label_ in ("TOWN", "ZONE") and nxt.start_char == ent.end_char:
             continue
-        if OWN_TOWN.match(doc_text(doc), ent.end_char):
+        text = doc_text(doc)
+        if OWN_TOWN.match(text, ent.end_char) or OWN_UNITS_ZH.match(text, ent.end_char):
             continue  # "Dongguan's Qingxi town has teamed up with Du'an": the town is the party
+        if FIRM_AFTER.match(text, ent.end_char) or FIRM_AROUND_EN.match(text, ent.end_char):
+            continue  # "与澳门一家文创企业签约": a firm is the party, the place says whose
         out.append(ent)
     return out
 

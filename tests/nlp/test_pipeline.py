@@ -144,6 +144,27 @@ def test_a_town_of_a_city_is_the_party_not_the_city(analyzer: Analyzer) -> None:
     assert [sorted(p.members) for p in found.pairings] == [["441900", "451228"]]
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "开幕式上，景德镇市与澳门一家文创企业签约，合作开设陶瓷艺术馆。",
+        "烟台市芝罘区也与奉节县的两个乡镇结对，开展村企结对活动。",
+        "Jingdezhen signed a deal with a Macao design company to open a gallery.",
+    ],
+)
+def test_firms_and_villages_of_a_place_are_no_pairing(analyzer: Analyzer, text: str) -> None:
+    assert analyse(analyzer, text).pairings == []
+
+
+def test_jointly_made_and_shared_mechanisms_pair_places(analyzer: Analyzer) -> None:
+    found = analyse(analyzer, "由徐州市泉山区与阜新市海州区共同打造的产业园在海州区动工。")
+    assert [(sorted(p.members), p.relation) for p in found.pairings] == [
+        (["210902", "320311"], "co_build")
+    ]
+    found = analyse(analyzer, "歙县与淳安县也将建立水质监测数据共享机制。")
+    assert [sorted(p.members) for p in found.pairings] == [["330127", "341021"]]
+
+
 def test_both_sides_are_the_places_of_the_pairing_before(analyzer: Analyzer) -> None:
     text = (
         "天津市河西区与甘南州合作市已结对多年。\n\n"
