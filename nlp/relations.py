@@ -386,9 +386,9 @@ def _split_lists(
 # article: "白云区累计投入帮扶资金", "Heshan will send specialists to Kaiping", "Shenzhen will
 # channel 1.8 billion yuan into projects in Shanwei".
 GIVING = re.compile(
-    r"投入|安排|拨付|援建|出资|资助|捐赠|选派|派出|派驻|输送|支持|支援|帮扶|援助|"
+    r"投入|安排(?![，,。下])|拨付|援建|出资|资助|捐赠|选派|派出|派驻|输送|支持|支援|帮扶|援助|"
     r"\b(?:sends?|sent|will send|channels?|channelled|channeled|put up|puts up|provides?|"
-    r"provided|donates?|donated|finances?|financed|funds|funded|supports?|supported|"
+    r"provided|donates?|donated|finances?|financed|funded|supports?|supported|"
     r"helps?|helped|assists?|assisted)\b",
     re.IGNORECASE,
 )
@@ -401,20 +401,34 @@ AID_OBJECT = re.compile(
 NO_GIVING_BEFORE = re.compile(r"(?:接受|获得|得到|受|received?|from)\s*$", re.IGNORECASE)
 
 
-def find_givers(sentence: str, places: list[PlaceRef]) -> list[tuple[str, str | None]]:
+def find_givers(
+    sentence: str,
+    places: list[PlaceRef],
+    is_parent: Callable[[str, str], bool] = lambda parent, child: False,
+) -> list[tuple[str, str | None]]:
     """(giver, receiver or None) for each place the sentence says gives money or help.
 
     The giver is the place that is the subject of a giving verb: the nearest place before it
     in its clause, or the place the sentence opens with. The receiver is the first other
     place after the verb; without one, only aid money or aid staff makes a claim."""
-    ordered = sorted(places, key=lambda p: p.start)
-    out: list[tuple[str, str | None]] = []
+    # "广州市天河区", "新疆喀什地区": the district, not the city in front of it, gives or receives
+    ordered = _fold_qualifiers(sentence, sorted(places, key=lambda p: p.start), is_parent)
+    out: list[tuple[str, str | None]] = _helped_by(sentence, ordered, is_parent)
+    # "在和政县，济南援建的…": a place the sentence opens on is where the help goes
+    opening = FRONT_LOCATION.match(sentence)
+    fronted = next((p for p in ordered if opening and p.end == opening.end(1)), None)
     for verb in GIVING.finditer(sentence):
         if NO_GIVING_BEFORE.search(sentence, 0, verb.start()):
             continue
         clause = max((m.end() for m in CLAUSE_END.finditer(sentence, 0, verb.start())), default=0)
         before = [p for p in ordered if clause <= p.start and p.end <= verb.start()]
-        if not before and ordered and ordered[0].start <= 2 and ordered[0].end <= verb.start():
+        if (
+            not before
+            and ordered
+            and ordered[0].start == 0
+            and ordered[0].end <= verb.start()
+            and not CHINESE.search(sentence, 0, verb.start())
+        ):
             before = [ordered[0]]  # "Yuexiu District, which is paired with Libo, has put up…"
         if not before:
             continue
@@ -429,12 +443,72 @@ def find_givers(sentence: str, places: list[PlaceRef]) -> list[tuple[str, str | 
             continue
         stop = SENTENCE_PUNCT.search(sentence, verb.end())
         end = stop.start() if stop else len(sentence)
-        after = [p.code for p in ordered if verb.end() <= p.start < end and p.code != giver]
+        part = PART_OF_ZH.search(sentence, verb.end(), end)  # "其中4.2亿元投向…": a share
+        end = part.start() if part else end
+        after = [
+            p.code
+            for p in ordered
+            if verb.end() <= p.start < end
+            and p.code != giver
+            and not FROM_BEFORE.search(sentence, 0, p.start)
+            # a list of places (在巴宜区、米林市和察隅县) is where a programme runs
+            and not LISTED.match(sentence, p.end)
+            and not LISTED_BEFORE.search(sentence, 0, p.start)
+        ]
         if after:
             out.append((giver, after[0]))
+        elif fronted is not None and fronted.code != giver:
+            out.append((giver, fronted.code))
         elif AID_OBJECT.search(sentence, verb.start(), end):
             out.append((giver, None))
     return list(dict.fromkeys(out))
+
+
+FROM_BEFORE = re.compile(r"\bfrom\s+(?:its\s+|the\s+)?$", re.IGNORECASE)
+PART_OF_ZH = re.compile(r"其中|资金中|資金中|\bof which\b", re.IGNORECASE)
+LISTED = re.compile(r"[、]")
+LISTED_BEFORE = re.compile(r"、$|、[^，,。；]{1,12}[和及]$")
+FRONT_LOCATION = re.compile(r"\s*(?:在|于)([^，,。；;]{2,24}?)[，,]")
+# "在大连市的支持下，比如县…", "由广州市援建的疏附县…", "built with 38 million yuan from
+# Hangzhou's Xihu district": the helper is named inside a phrase, the helped place beside it.
+HELPED_BY_ZH = re.compile(
+    r"在([^，,。；]{2,20}?)的?(?:大力)?(?:支持|帮助|帮扶|援助|支援)下|由([^，,。；的]{2,20}?)(?:援建|帮扶|出资|资助)"
+)
+FROM_EN = re.compile(
+    r"\b(?:with|from|using)\s+[^.;]{0,40}?\b(?:yuan|aid|funds?|money|support|help)\s+from\s+"
+    r"|\b(?:funded|financed|built|paid for|sponsored)\s+by\s+",
+    re.IGNORECASE,
+)
+
+
+def _helped_by(
+    sentence: str, ordered: list[PlaceRef], is_parent: Callable[[str, str], bool]
+) -> list[tuple[str, str | None]]:
+    out: list[tuple[str, str | None]] = []
+    spans = [
+        (m.start(m.lastindex or 0), m.end(m.lastindex or 0))
+        for m in HELPED_BY_ZH.finditer(sentence)
+    ]
+    spans += [(m.end(), m.end() + 60) for m in FROM_EN.finditer(sentence)]
+    for start, end in spans:
+        inside = [p for p in ordered if start <= p.start and p.end <= end]
+        if not inside:
+            continue
+        helper = inside[0]
+        for nxt in inside[1:]:  # "辽宁省大连市", "Hangzhou's Xihu district": the last named
+            if len(sentence[helper.end : nxt.start]) <= 3:
+                helper = nxt
+        others = [
+            p.code
+            for p in ordered
+            if p not in inside
+            and not is_parent(p.code, helper.code)
+            and not is_parent(helper.code, p.code)
+            and p.code != helper.code
+        ]
+        if others:
+            out.append((helper.code, others[0]))
+    return out
 
 
 def direct_by_givers(

@@ -136,12 +136,15 @@ class PairingFinder:
                 continue
             places = [PlaceRef(e.kb_id_, e.start_char - start, e.end_char - start) for e in ents]
             text = doc_text(doc)[start:end]
-            givers += find_givers(text, places)
+            gives = find_givers(text, places, self._is_parent)
+            givers += gives
             if len({e.kb_id_ for e in ents}) < 2:
                 continue
+            said = []
             for pairing in find_pairings(text, places, is_parent=self._is_parent):
                 if len(pairing.members) > self.max_members:
                     continue
+                said.append(set(pairing.members))
                 found.append(
                     {
                         "members": list(pairing.members),
@@ -149,6 +152,23 @@ class PairingFinder:
                         "source": pairing.source,
                         "target": pairing.target,
                         "inferred": pairing.inferred,
+                        "evidence": [start, end],
+                    }
+                )
+            # money or people one place gives another is assistance, said or not
+            for giver, receiver in gives:
+                if receiver is None or any({giver, receiver} <= m for m in said):
+                    continue
+                if self._is_parent(giver, receiver) or self._is_parent(receiver, giver):
+                    continue
+                said.append({giver, receiver})
+                found.append(
+                    {
+                        "members": sorted((giver, receiver)),
+                        "relation": "assistance",
+                        "source": giver,
+                        "target": receiver,
+                        "inferred": True,
                         "evidence": [start, end],
                     }
                 )

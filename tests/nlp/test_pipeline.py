@@ -165,6 +165,13 @@ def test_jointly_made_and_shared_mechanisms_pair_places(analyzer: Analyzer) -> N
     assert [sorted(p.members) for p in found.pairings] == [["330127", "341021"]]
 
 
+def test_money_one_place_gives_another_is_assistance(analyzer: Analyzer) -> None:
+    found = analyse(analyzer, "今年安徽省共向和田地区皮山县拨付援疆资金3.36亿元。")
+    assert [(sorted(p.members), p.source) for p in found.pairings] == [
+        (["340000", "653223"], "340000")
+    ]
+
+
 def test_both_sides_are_the_places_of_the_pairing_before(analyzer: Analyzer) -> None:
     text = (
         "天津市河西区与甘南州合作市已结对多年。\n\n"

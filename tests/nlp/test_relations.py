@@ -167,6 +167,15 @@ def test_who_gives_money_or_people_to_whom() -> None:
     ]
     # a place after 向 receives what the place before it gives
     assert givers("济南市今年向临夏州安排财政援助资金4.2亿元。") == [("370100", "622900")]
+    # where the help goes: the place a sentence opens on, or beside the helper's phrase
+    assert givers("在汕尾市，深圳市援建的学校开学。") == [("440300", "441500")]
+    assert givers("在深圳市的支持下，汕尾市的产业园投产。") == [("440300", "441500")]
+    assert givers("A park opened in Shanwei, built with 38 million yuan from Shenzhen.") == [
+        ("440300", "441500")
+    ]
+    # a share of the money, a list of places and firms' origin say nothing of a receiver
+    assert givers("深圳市安排资金3亿元，其中1亿元投向汕尾市。") == []
+    assert givers("深圳市投入帮扶资金，在新会区、台山市和开平市布局产业。") == [("440300", None)]
     # receiving is not giving, and money of no aid with no receiver says nothing
     assert givers("汕尾市获得深圳市支持。") == []
     assert givers("深圳市今年安排资金3亿元。") == []
