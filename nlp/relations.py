@@ -147,6 +147,21 @@ def _bridge(
     return "with" if any(w in tail for w in lex.with_words) else None
 
 
+def sentence_relation(sentence: str) -> str | None:
+    """The most specific relation a sentence states, if any."""
+    return _relation(list(relation_lexicon().relations.find(sentence)))
+
+
+# "两区签署协议", "the two cities signed a plan": a sentence whose subject is the pair named
+# before it.
+PAIR_ANAPHOR = re.compile(
+    r"两地|两区|两县|两市|两城|双方|兩地|兩區|兩縣|兩市|雙方|"
+    r"\b(?:the two (?:cities|districts|counties|sides|places|provinces|regions)|both cities|"
+    r"both sides|the pair)\b",
+    re.IGNORECASE,
+)
+
+
 def _relation(hits: list[Hit]) -> str | None:
     keys = {h.key for h in hits}
     return next((r for r in RELATION_ORDER if r in keys), None)

@@ -12,7 +12,14 @@ from nlp.amounts import Amount, find_amounts
 from nlp.components.sentences import KEY as SENTENCES
 from nlp.components.sentences import doc_text, sentence_ranges
 from nlp.initiatives import ANAPHORA, find_initiatives, initiative_lexicon
-from nlp.relations import PlaceRef, find_givers, find_pairings, relation_lexicon
+from nlp.relations import (
+    PAIR_ANAPHOR,
+    PlaceRef,
+    find_givers,
+    find_pairings,
+    relation_lexicon,
+    sentence_relation,
+)
 
 LINKED = ("DISTRICT", "REGION")
 # "奉节县的两个乡镇", "县里的3个村": towns or villages of the place are the party.
@@ -24,6 +31,7 @@ FIRM_AFTER = re.compile(
 FIRM_AROUND_EN = re.compile(
     r"(?:\s+[a-z][\w-]*){0,3}\s+(?:company|companies|firm|firms|group|enterprise|enterprises)\b"
 )
+ANAPHOR_OWNS = re.compile(r"\s*(?:协议|協議|的|之|下辖|所辖|下轄|所轄|'s|’s)")
 OWN_TOWN = re.compile(
     r"(?:'s|’s)\s+(?:[A-Z][\w'’-]*\s+){1,3}(?:town|township|village|subdistrict)\b"
 )
@@ -131,14 +139,41 @@ class PairingFinder:
         found: list[dict[str, Any]] = []
         givers: list[tuple[str, str | None]] = []
         linked = _parties(doc)
+        pair: list[str] = []  # the two places the text last spoke of
         for (start, end), ents in zip(_sentences(doc), _by_sentence(doc, linked), strict=True):
+            text = doc_text(doc)[start:end]
+            anaphor = PAIR_ANAPHOR.search(text)
+            if (
+                pair
+                and anaphor
+                and not any(e.start_char - start < anaphor.start() for e in ents)
+                # "按照双方协议", "两市下辖的封开县": the pair's agreement or counties, not the pair
+                and not ANAPHOR_OWNS.match(text, anaphor.end())
+            ):
+                relation = sentence_relation(text)
+                if relation is not None:
+                    # "两区签署协议，在交界处共建…": the pair before, the places after are where
+                    found.append(
+                        {
+                            "members": sorted(pair),
+                            "relation": relation,
+                            "source": None,
+                            "target": None,
+                            "inferred": True,
+                            "evidence": [start, end],
+                        }
+                    )
+                    continue
             if not ents:
                 continue
             places = [PlaceRef(e.kb_id_, e.start_char - start, e.end_char - start) for e in ents]
-            text = doc_text(doc)[start:end]
+            codes = list(dict.fromkeys(e.kb_id_ for e in ents))
+            located = [c for c in codes if not any(self._is_parent(c, o) for o in codes)]
+            if len(located) == 2:
+                pair = located
             gives = find_givers(text, places, self._is_parent)
             givers += gives
-            if len({e.kb_id_ for e in ents}) < 2:
+            if len(codes) < 2:
                 continue
             said = []
             for pairing in find_pairings(text, places, is_parent=self._is_parent):

@@ -172,6 +172,20 @@ def test_money_one_place_gives_another_is_assistance(analyzer: Analyzer) -> None
     ]
 
 
+def test_the_two_districts_are_the_pair_named_before(analyzer: Analyzer) -> None:
+    text = (
+        "南京市江宁区与马鞍山市博望区相邻，两地企业往来密切。"
+        "2019年，两区签署协议，在交界处共建跨界一体化发展示范区。"
+    )
+    found = analyse(analyzer, text)
+    assert [(sorted(p.members), p.relation) for p in found.pairings] == [
+        (["320115", "340506"], "co_build")
+    ]
+    # the pair's agreement or counties are not the pair
+    text = "南京市江宁区与马鞍山市博望区相邻。两区下辖的街道与镇签署了合作协议。"
+    assert analyse(analyzer, text).pairings == []
+
+
 def test_both_sides_are_the_places_of_the_pairing_before(analyzer: Analyzer) -> None:
     text = (
         "天津市河西区与甘南州合作市已结对多年。\n\n"
