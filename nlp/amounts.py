@@ -101,8 +101,8 @@ PATTERN = re.compile(
     rf"""
     {_START}{_NOT_BEFORE}(?:(?P<prefix>{_PREFIXES})\s?)?
     (?P<num>{_NUM}|{_CN_NUM})
-    (?:\s?(?P<zmult>{_ZH_MULT})|\s?(?P<emult>{_EN_MULT})\b)?
-    (?:\s?(?P<zsuf>{_ZH_SUFFIX})|\s(?P<esuf>{_EN_SUFFIX})\b)?
+    (?:\s?(?P<zmult>{_ZH_MULT})|[\s-]?(?P<emult>{_EN_MULT})\b)?
+    (?:\s?(?P<zsuf>{_ZH_SUFFIX})|[\s-](?P<esuf>{_EN_SUFFIX})\b)?
     """,
     re.VERBOSE | re.IGNORECASE,
 )

@@ -115,7 +115,7 @@ NOT_SPENT_BEFORE = re.compile(
     r"(?:产值|产出|销售额|销售收入|销售|销售了|营收|营业收入|收入|生产总值|GDP|成交额|交易额|定价|"
     r"票价|售价|价格|单价|均价|收购价|租金|總產值|銷售額|營收|票價|售價|價格|租金)[^，。；,;]{0,4}$"
     r"|\b(?:GDP|revenue|revenues|sales|output|turnover|price|priced|fare|fares|income|sold|"
-    r"rent|rents|fetch|fetches|sells? for|worth)\b[^.,;]{0,24}$",
+    r"rent|rents|fetch|fetches|sells? for)\b[^.,;]{0,24}$",
     re.IGNORECASE,
 )
 NOT_SPENT_AFTER = re.compile(
@@ -144,9 +144,14 @@ SIGNED_PROJECTS = re.compile(
 # officials there"): an exchange of personnel, whatever their trade.
 SENT_PEOPLE = re.compile(
     r"(?:选派|派出|派驻|互派|派遣|选调|選派|派駐|互派)[^，。；,;]{0,12}?"
-    r"(干部|教师|医生|专家|人才|技术人员|醫生|教師|幹部|專家)"
+    r"(干部|教师|医生|专家|人才|技术人员|醫生|教師|幹部|專家|工作队|医疗队)"
     r"|\b(?:sent|send|sends|posted|posts|seconded|dispatched|dispatches)\b[^.,;]{0,30}?"
-    r"\b(officials|cadres|teachers|doctors|experts|specialists|technicians|staff)\b",
+    r"\b(officials|cadres|teachers|doctors|experts|specialists|technicians|staff|aid workers)\b",
+    re.IGNORECASE,
+)
+TRAINING = re.compile(r"培训|培訓|train|trains|trained|training", re.IGNORECASE)
+OFFICIALS = re.compile(
+    r"干部|幹部|官员|官員|公务员|公務員|挂职|掛職|\b(?:officials|cadres|civil servants)\b",
     re.IGNORECASE,
 )
 # "其中1.1亿元用于…", "of which 40% goes to…": the purpose after it is a part's, not the whole's.
@@ -257,6 +262,10 @@ def _things(sentence: str, names: list[tuple[int, int]]) -> list[Hit]:
             continue
         if hit.text.lower() in SIGN_VERBS and FIRMS_BEFORE.search(sentence, 0, hit.start):
             hit = Hit("investment_promotion", hit.text, hit.start, hit.end)
+        if TRAINING.fullmatch(hit.text) and not OFFICIALS.search(sentence):
+            # training people who are not officials (workers, farmers, livestreamers) is
+            # vocational education; training officials is a personnel exchange
+            hit = Hit("education", hit.text, hit.start, hit.end)
         last = things[-1] if things else None
         if last is not None and _joined(sentence, last, hit):
             # one noun phrase: the head (last word) gives the type, the phrase the text

@@ -11,6 +11,7 @@ from nlp.amounts import chinese_number, find_amounts
     ("text", "written", "value", "currency"),
     [
         ("设立了3300万元的协作资金", "3300万元", 33_000_000, "CNY"),
+        ("a 32-million-yuan ranger programme", "32-million-yuan", 32_000_000, "CNY"),
         ("总投资2.1亿元", "2.1亿元", 210_000_000, "CNY"),
         ("首期5000万元到位", "5000万元", 50_000_000, "CNY"),
         ("a fund of RMB 33 million", "RMB 33 million", 33_000_000, "CNY"),

@@ -178,3 +178,15 @@ def test_the_total_investment_of_projects_is_the_projects() -> None:
     result = found("试验区与一批深圳企业签约12个数字经济项目，总投资约47亿元。", names=[(0, 3)])
     paid = {(i.type, i.amount.value) for i in result if i.amount}
     assert paid == {("investment_promotion", 4_700_000_000)}
+
+
+def test_training_people_is_education_training_officials_an_exchange() -> None:
+    assert "education" in kinds("Heshan will train 200 e-commerce livestreamers in Kaiping.")
+    assert "talent_exchange" in kinds("鹤山市将为开平市培训100名基层干部。")
+
+
+def test_deals_worth_an_amount_are_investment_and_energy_is_infrastructure() -> None:
+    result = kinds("Kaiping firms have also signed deals worth 300 million yuan in Heshan.")
+    assert result["investment_promotion"] == 300_000_000
+    result = kinds("Another 120 million yuan will go towards a solar-power project in Kaiping.")
+    assert result["infrastructure"] == 120_000_000
