@@ -33,7 +33,7 @@ QUALIFIER_BEFORE = re.compile(
     r"^(?:\s*|’s\s+|'s\s+|\s*\(\s*|\s*（\s*|的?首府|所辖的?|下辖的?|辖下的?|的)$"
 )
 BRACKETED = re.compile(r"\([^()]*\)|（[^（）]*）")
-QUALIFIER_AFTER = re.compile(r"^(?:\s*|\s+(?:of|in)\s+|,\s*|\s*[)）]?\s*(?:of|in)?\s*)$")
+QUALIFIER_AFTER = re.compile(r"^(?:\s*|\s+(?:of|in)\s+|,\s*|\s*[)）]?\s*(?:of|in)?\s*|['’]s\s+)$")
 # Words that make a sentence about cooperation only together with a link between places:
 # on their own ("一家上海企业在安宁投资签约") they do not pair the two places named.
 WEAK = frozenset(
@@ -42,6 +42,7 @@ WEAK = frozenset(
 )
 # "A 对/向/为 B 给予支持 / 投入资金": the place after the preposition is the one helped.
 TO_ZH = re.compile(r"[对向为给]\s*$")
+BY_ZH = re.compile(r"由\s*$")
 SUPPORT_AFTER_ZH = re.compile(r"^.{0,8}?(给予|提供|投入|拨付|捐赠|援助|帮扶|支持|援建)")
 JOINING_ZH = re.compile(r"携手|牵手|联手|结对|对接|结为|缔结")
 SAME_PLACE = re.compile(r"^\s*[(（]?\s*$")  # "Xinhui District (新会区)"
@@ -129,6 +130,12 @@ def _bridge(
         return None
     if chinese and TO_ZH.search(between) and SUPPORT_AFTER_ZH.match(after):
         return "directed"  # "无锡将在…方面对徐州给予支持", "福建向宁夏投入资金"
+    if (
+        chinese
+        and BY_ZH.search(between)
+        and any(h.start == 0 for h in lex.directed.find(after.lstrip()))
+    ):
+        return "passive"  # "和田县由北京对口支援"
     if any(True for _ in lex.passive.find(between)):
         return "passive"
     if any(True for _ in lex.directed.find(between)):
@@ -192,7 +199,9 @@ def find_pairings(
     if not found and strong and not helped_only:
         codes = list(dict.fromkeys(p.code for p in ordered))
         located = [c for c in codes if not any(is_parent(c, o) for o in codes if o != c)]
-        if len(located) == 2:
+        first = next(p for p in ordered if p.code in located)
+        # "a team drawn from Nanchang and Ganzhou": where people come from, not a pair
+        if len(located) == 2 and not FROM_BEFORE.search(sentence, 0, first.start):
             found.append(Found(tuple(sorted(located)), relation, None, None, inferred=True))
     return [_direct(f, ordered, helps) for f in found]
 
@@ -339,6 +348,8 @@ def _emit(
             own = _own_relation(sentence, group, lex) or relation
             if own == "assistance":
                 continue
+        if FROM_BEFORE.search(sentence, 0, group.places[0].start):
+            continue  # "a team drawn from Nanchang and Ganzhou": where people come from
         for part in _split_lists(sentence, group.places, lex):
             part = [p for p in part if not _located(sentence, p, part, is_parent)]
             named = list(dict.fromkeys(p.code for p in part))
@@ -401,7 +412,7 @@ def _split_lists(
 # article: "白云区累计投入帮扶资金", "Heshan will send specialists to Kaiping", "Shenzhen will
 # channel 1.8 billion yuan into projects in Shanwei".
 GIVING = re.compile(
-    r"投入|安排(?![，,。下])|拨付|援建|出资|资助|捐赠|选派|派出|派驻|输送|支持|支援|帮扶|援助|"
+    r"投入|安排(?![，,。下])|拨付|援建|出资|资助|捐赠|选派|派出|派驻|输送|支持|支援|帮扶|援助|帮助|协助|"
     r"\b(?:sends?|sent|will send|channels?|channelled|channeled|put up|puts up|provides?|"
     r"provided|donates?|donated|finances?|financed|funded|supports?|supported|"
     r"helps?|helped|assists?|assisted)\b",
@@ -410,7 +421,9 @@ GIVING = re.compile(
 # What is given when the sentence does not name who receives it: aid money or aid staff.
 AID_OBJECT = re.compile(
     r"帮扶资金|援助资金|协作资金|援[疆藏青]资金|财政帮扶|对口支援资金|帮扶干部|援派|挂职干部|"
-    r"\b(?:aid|assistance funds?|support funds?)\b",
+    r"医生|教师|干部|专家|技术人员|"
+    r"\b(?:aid|assistance funds?|support funds?|doctors|teachers|officials|experts|"
+    r"specialists|aid workers)\b",
     re.IGNORECASE,
 )
 NO_GIVING_BEFORE = re.compile(r"(?:接受|获得|得到|受|received?|from)\s*$", re.IGNORECASE)
@@ -435,6 +448,8 @@ def find_givers(
     for verb in GIVING.finditer(sentence):
         if NO_GIVING_BEFORE.search(sentence, 0, verb.start()):
             continue
+        if BUSINESS_OBJECT.match(sentence, verb.end()):
+            continue  # "派出招商小分队赴徐州": courting business, not help
         clause = max((m.end() for m in CLAUSE_END.finditer(sentence, 0, verb.start())), default=0)
         before = [p for p in ordered if clause <= p.start and p.end <= verb.start()]
         if (
@@ -470,20 +485,23 @@ def find_givers(
             and not LISTED.match(sentence, p.end)
             and not LISTED_BEFORE.search(sentence, 0, p.start)
         ]
-        if after:
+        if fronted is not None and fronted.code != giver:
+            out.append((giver, fronted.code))  # "在温泉县，宜昌市帮助建成的…"
+        elif after:
             out.append((giver, after[0]))
-        elif fronted is not None and fronted.code != giver:
-            out.append((giver, fronted.code))
         elif AID_OBJECT.search(sentence, verb.start(), end):
             out.append((giver, None))
     return list(dict.fromkeys(out))
 
 
 FROM_BEFORE = re.compile(r"\bfrom\s+(?:its\s+|the\s+)?$", re.IGNORECASE)
+BUSINESS_OBJECT = re.compile(r"[^，,。；]{0,6}?(?:招商|考察|商务|推介)")
 PART_OF_ZH = re.compile(r"其中|资金中|資金中|\bof which\b", re.IGNORECASE)
 LISTED = re.compile(r"[、]")
 LISTED_BEFORE = re.compile(r"、$|、[^，,。；]{1,12}[和及]$")
-FRONT_LOCATION = re.compile(r"\s*(?:在|于)([^，,。；;]{2,24}?)[，,]")
+FRONT_LOCATION = re.compile(
+    r"\s*(?:而|但|另外|此外|同时)?[，,]?\s*(?:在|于)([^，,。；;]{2,24}?)[，,]"
+)
 # "在大连市的支持下，比如县…", "由广州市援建的疏附县…", "built with 38 million yuan from
 # Hangzhou's Xihu district": the helper is named inside a phrase, the helped place beside it.
 HELPED_BY_ZH = re.compile(
@@ -504,7 +522,13 @@ def _helped_by(
         (m.start(m.lastindex or 0), m.end(m.lastindex or 0))
         for m in HELPED_BY_ZH.finditer(sentence)
     ]
+    # the helper is what "from" or "by" names, right after it
     spans += [(m.end(), m.end() + 60) for m in FROM_EN.finditer(sentence)]
+    spans = [
+        (start, end)
+        for start, end in spans
+        if not sentence[start:end].isascii() or any(0 <= p.start - start <= 4 for p in ordered)
+    ]
     for start, end in spans:
         inside = [p for p in ordered if start <= p.start and p.end <= end]
         if not inside:
@@ -514,15 +538,18 @@ def _helped_by(
             if len(sentence[helper.end : nxt.start]) <= 3:
                 helper = nxt
         others = [
-            p.code
+            p
             for p in ordered
             if p not in inside
             and not is_parent(p.code, helper.code)
             and not is_parent(helper.code, p.code)
             and p.code != helper.code
         ]
+        if sentence[start:end].isascii():
+            # "a fair in Bachu sponsored by Baoshan": the place nearest before is helped
+            others = [p for p in others if p.end <= start][-1:] or others
         if others:
-            out.append((helper.code, others[0]))
+            out.append((helper.code, others[0].code))
     return out
 
 

@@ -121,6 +121,9 @@ TRIO = ("440703", "440704", "440785")
             "co-build industry.",
             {(("330106", "331127"), "co_build", None, None)},
         ),
+        ("汕尾市由深圳市对口帮扶。", {(("440300", "441500"), "assistance", "440300", "441500")}),
+        # where people come from is no pair
+        ("The aid team, drawn from Shenzhen and Shanwei, will help.", set()),
         # an aside between commas after the subject does not stop "signed … with"
         (
             "Zhuhai's Jinwan district, home to the city's airport, signed a tourism "
@@ -176,6 +179,12 @@ def test_who_gives_money_or_people_to_whom() -> None:
     # a share of the money, a list of places and firms' origin say nothing of a receiver
     assert givers("深圳市安排资金3亿元，其中1亿元投向汕尾市。") == []
     assert givers("深圳市投入帮扶资金，在新会区、台山市和开平市布局产业。") == [("440300", None)]
+    assert givers("而在汕尾市，深圳市帮助建成的基地开始向广州市供货。") == [("440300", "441500")]
+    assert givers("A farm fair in Shanwei sponsored by Shenzhen opens today.") == [
+        ("440300", "441500")
+    ]
+    assert givers("深圳市派出招商小分队赴汕尾市。") == []
+    assert givers("Shenzhen sent a further 15 doctors.") == [("440300", None)]
     # receiving is not giving, and money of no aid with no receiver says nothing
     assert givers("汕尾市获得深圳市支持。") == []
     assert givers("深圳市今年安排资金3亿元。") == []
