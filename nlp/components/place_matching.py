@@ -17,6 +17,7 @@ from nlp.language import to_simplified
 HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 # Ties of length: full names, zones, facilities (dropped), towns, short names.
 _RANK = {"full": 0, "zone": 1, "block": 2, "town": 3, "name": 4}
+_EN_TYPE_SUFFIX = re.compile(r"(?<=\s)(?:District|City|County|Banner)$")
 _EN_TYPE_WORDS = re.compile(
     r"\s(?:District|City|County|Banner|Prefecture|League|Province|Municipality|Region|"
     r"Parish|Autonomous .*|Special Administrative Region|SAR)$"
@@ -205,6 +206,9 @@ class PlaceMatcher:
                 add(name, d.code, full)
                 if full and name.startswith(d.short_en + " "):
                     add(d.short_en + name[len(d.short_en) :].lower(), d.code, True)
+                elif (typed := _EN_TYPE_SUFFIX.search(name)) is not None:
+                    # "Xiong County" (雄县) is only ever written with its suffix: "Xiong county"
+                    add(name[: typed.start()] + typed.group().lower(), d.code, full)
             for alias in self._aliases_en(gaz, d):
                 add(alias, d.code, bool(_EN_TYPE_WORDS.search(alias)))
         table = {

@@ -201,6 +201,12 @@ def test_a_landmark_with_its_suffix_is_the_district(zh: Language) -> None:
     assert "341003" not in codes(zh, "游客登上黄山。")
 
 
+def test_english_names_only_written_with_their_suffix_take_it_in_lower_case(en: Language) -> None:
+    assert codes(en, "In Cheng county, a Qingdao company opened a plant.") >= {"621221"}
+    assert codes(en, "Xiong county in Hebei signed.") == {"130638"}
+    assert codes(en, "Rain fell on the county.") == set()
+
+
 def test_full_name_before_zone_stays_a_district(zh: Language) -> None:
     found = ents(zh, "江门市高新区与天津滨海新区，银湖湾滨海新区。")
     assert ("江门市", "DISTRICT", "440700") in found
