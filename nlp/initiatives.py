@@ -107,9 +107,23 @@ AGREED_BEFORE = re.compile(
     r"(?:根据|按照|依照|根據|依據|按照)$|\b(?:under|according to|in line with)\s+(?:the|this)\s+$",
     re.IGNORECASE,
 )
+SIGNING = re.compile(r"签|簽|sign", re.IGNORECASE)
 SIGN_VERBS = frozenset({"签约", "签署", "签订", "簽約", "簽署", "簽訂", "signed", "signing"})
 # Firms signing ("与14家港资企业签约") are investment promotion, not an agreement of places.
-FIRMS_BEFORE = re.compile(r"(?:企业|企業|公司|客商|\b(?:firms|companies|investors))\s*$", re.I)
+FIRMS_BEFORE = re.compile(
+    r"(?:企业|企業|公司|客商|集团|集團|\b(?:firms?|compan(?:y|ies)|investors|group))\s*$", re.I
+)
+# A firm investing ("一家侨资企业亦投资2000万元", "a Russian firm will invest"): investment.
+FIRM_INVESTS = re.compile(
+    r"(?:企业|企業|公司|集团|集團)[^，。；,;]{0,3}(?:投资|投資|追加投资)"
+    r"|\b(?:firms?|compan(?:y|ies)|group|investors)\s+(?:will\s+|has\s+|have\s+)?"
+    r"(?:also\s+)?invest(?:s|ed|ing)?\b",
+    re.IGNORECASE,
+)
+# A fund that gives ("基金将捐出1.5亿港元"): the giver, not where the money goes.
+FUND_GIVES = re.compile(
+    r"\s*(?:将|將|已|还|還|亦|也)?\s*(?:捐出|捐赠|捐贈|捐|出资|出資|资助|資助|拨出|撥出|投入)"
+)
 # Money that is a statistic, a result or a price, not spent on the cooperation.
 NOT_SPENT_BEFORE = re.compile(
     r"(?:产值|产出|销售额|销售收入|销售|销售了|营收|营业收入|收入|生产总值|GDP|成交额|交易额|定价|"
@@ -216,12 +230,18 @@ def find_initiatives(
     topic = next((h.key for h in near if h.key not in NOT_PURPOSE), None)
     paid: list[tuple[str, Amount]] = []
     for amount in spent:
-        if any(_named_fund(h) and _near(sentence, h, amount) for h in hits):
+        if any(
+            _named_fund(h) and _near(sentence, h, amount) and not FUND_GIVES.match(sentence, h.end)
+            for h in hits
+        ):
             paid.append(("fund", amount))  # "设立3300万元产业协作基金": the fund's money
             continue
         kind, pool = _pays_for(sentence, amount, amounts, near, topic)
         paid.append((kind, amount))
-        aid_money = any(h.key == "fund" and _near(sentence, h, amount) for h in hits)
+        aid_money = any(
+            h.key == "fund" and _near(sentence, h, amount) and not FUND_GIVES.match(sentence, h.end)
+            for h in hits
+        )
         if (pool or aid_money) and kind != "fund":
             paid.append(("fund", amount))
     date = find_date(sentence, default_year)
@@ -240,14 +260,21 @@ def find_initiatives(
 
 def _things(sentence: str, names: list[tuple[int, int]]) -> list[Hit]:
     """The things a sentence names, as typed hits in text order, one per noun phrase."""
-    signed = [
-        Hit("investment_promotion", m.group(0), m.start(), m.end())
-        for m in SIGNED_PROJECTS.finditer(sentence)
-    ] + [
-        # the people sent are the thing named; words before them keep their own types
-        Hit("talent_exchange", m.group(m.lastindex or 0), *m.span(m.lastindex or 0))
-        for m in SENT_PEOPLE.finditer(sentence)
-    ]
+    signed = (
+        [
+            Hit("investment_promotion", m.group(0), m.start(), m.end())
+            for m in SIGNED_PROJECTS.finditer(sentence)
+        ]
+        + [
+            Hit("investment_promotion", m.group(0), m.start(), m.end())
+            for m in FIRM_INVESTS.finditer(sentence)
+        ]
+        + [
+            # the people sent are the thing named; words before them keep their own types
+            Hit("talent_exchange", m.group(m.lastindex or 0), *m.span(m.lastindex or 0))
+            for m in SENT_PEOPLE.finditer(sentence)
+        ]
+    )
     found = [
         h
         for h in initiative_lexicon().find(sentence)
@@ -306,6 +333,14 @@ def _pays_for(
         # "签约12个数字经济项目，总投资约47亿元": the total is the projects' just named
         before, _ = _clause(sentence, max(0, start - 1), max(0, start - 1))
         projects = [h for h in near if before <= h.start < amount.start and PROJECT.search(h.text)]
+        if not projects:  # "与一家集团签约，…开发度假项目，计划投资15亿元": the firm's project
+            projects = [
+                h
+                for h in near
+                if h.start < amount.start
+                and h.key == "investment_promotion"
+                and SIGNING.search(h.text)
+            ]
         if projects:
             return projects[-1].key, False
     own = [h for h in near if start <= h.start and h.end <= end and h.key not in NOT_PURPOSE]

@@ -190,3 +190,22 @@ def test_deals_worth_an_amount_are_investment_and_energy_is_infrastructure() -> 
     assert result["investment_promotion"] == 300_000_000
     result = kinds("Another 120 million yuan will go towards a solar-power project in Kaiping.")
     assert result["infrastructure"] == 120_000_000
+
+
+def test_firms_investing_and_funds_giving() -> None:
+    result = kinds("一家侨资企业亦投资2,000万元人民币在开平兴建茶文化体验馆。")
+    assert result["investment_promotion"] == 20_000_000
+    # a fund that donates is the giver: the money pays for the schools
+    result = found("香港一家慈善基金将捐出1.5亿港元，在开平援建两所寄宿学校。")
+    paid = {(i.type, i.amount.value) for i in result if i.amount}
+    assert ("education", 150_000_000) in paid
+    assert ("fund", 150_000_000) not in paid
+    # a firm's signing, then the investment its project plans
+    result = kinds("鹤山区与一家度假村集团签约，双方将合作开发度假项目，计划投资15亿元。")
+    assert result["investment_promotion"] == 1_500_000_000
+
+
+def test_a_high_speed_train_is_infrastructure_not_training() -> None:
+    result = kinds("Visitors to Kaiping can now take a direct high-speed train from Heshan.")
+    assert "infrastructure" in result
+    assert "education" not in result
