@@ -21,8 +21,8 @@ from coopwatch.article import (
 )
 from coopwatch.errors import ConfigError
 from nlp.components.sentences import TEXT
+from nlp.givers import direct_by_givers
 from nlp.language import main_language, segments, to_simplified
-from nlp.relations import direct_by_givers
 
 # Bump when a change of rules or lexicons should make `coopwatch analyze --reanalyze` redo work.
 PIPELINE_VERSION = "1"

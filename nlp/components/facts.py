@@ -11,11 +11,11 @@ from spacy.tokens import Doc, Span
 from nlp.amounts import Amount, find_amounts
 from nlp.components.sentences import KEY as SENTENCES
 from nlp.components.sentences import doc_text, sentence_ranges
+from nlp.givers import find_givers
 from nlp.initiatives import ANAPHORA, find_initiatives, initiative_lexicon
 from nlp.relations import (
     PAIR_ANAPHOR,
     PlaceRef,
-    find_givers,
     find_pairings,
     relation_lexicon,
     sentence_relation,

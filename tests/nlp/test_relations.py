@@ -6,7 +6,8 @@ import re
 
 import pytest
 
-from nlp.relations import PlaceRef, direct_by_givers, find_givers, find_pairings
+from nlp.givers import direct_by_givers, find_givers
+from nlp.relations import PlaceRef, find_pairings
 
 PARENTS = {
     "440703": "440700", "440704": "440700", "440705": "440700", "440781": "440700",
