@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from nlp.initiatives import PART_OF
 from nlp.relations import (
     CHINESE,
     CLAUSE_END,
@@ -85,7 +86,7 @@ def find_givers(
             continue
         stop = SENTENCE_PUNCT.search(sentence, verb.end())
         end = stop.start() if stop else len(sentence)
-        part = PART_OF_ZH.search(sentence, verb.end(), end)  # "其中4.2亿元投向…": a share
+        part = PART_OF.search(sentence, verb.end(), end)  # "其中4.2亿元投向…": a share
         end = part.start() if part else end
         after = [
             p.code
@@ -107,7 +108,6 @@ def find_givers(
 
 
 BUSINESS_OBJECT = re.compile(r"[^，,。；]{0,6}?(?:招商|考察|商务|推介)")
-PART_OF_ZH = re.compile(r"其中|资金中|資金中|\bof which\b", re.IGNORECASE)
 LISTED = re.compile(r"[、]")
 LISTED_BEFORE = re.compile(r"、$|、[^，,。；]{1,12}[和及]$")
 FRONT_LOCATION = re.compile(

@@ -9,7 +9,7 @@ from functools import cache
 
 from nlp.amounts import Amount
 from nlp.lexicon import Hit, Lexicon, load_toml
-from nlp.relations import relation_lexicon
+from nlp.relations import PAIR_ANAPHOR, relation_lexicon
 
 MAX_TYPES_PER_SENTENCE = 3
 _MONTH_NAMES = (
@@ -82,9 +82,9 @@ PURPOSE = re.compile(
 NOT_PURPOSE = frozenset({"fund", "agreement", "other"})
 # The places of an earlier sentence, named again without their names ("两地还约定…").
 ANAPHORA = re.compile(
-    r"两地|双方|三地|三方|四地|两市|两区|两县|两省|两旗|兩地|雙方|三地|兩市|兩區|兩縣|"
-    r"\b(?:the two (?:cities|districts|counties|sides|places|provinces|regions)|both sides|"
-    r"the (?:three|four) (?:cities|districts|counties|places)|the neighbours|the pair|the trio)\b"
+    # the pair named before (两地, the two cities), or a bigger group of it
+    rf"{PAIR_ANAPHOR.pattern}|三地|三方|四地|两省|两旗|"
+    r"\b(?:the (?:three|four) (?:cities|districts|counties|places)|the neighbours|the trio)\b"
     # a sentence opening on the agreement, fund or park told before is about its places too
     r"|^\s*(?:the|this) (?:agreement|deal|memorandum|mou|fund|park|programme|program|project)\b"
     r"|^\s*(?:该|這|这一?|此)(?:协议|協議|备忘录|基金|园区|園區|项目|項目)",
@@ -169,7 +169,7 @@ OFFICIALS = re.compile(
     re.IGNORECASE,
 )
 # "其中1.1亿元用于…", "of which 40% goes to…": the purpose after it is a part's, not the whole's.
-PART_OF = re.compile(r"其中|其餘|其余|\bof which\b|\bof this\b", re.IGNORECASE)
+PART_OF = re.compile(r"其中|其餘|其余|资金中|資金中|\bof which\b|\bof this\b", re.IGNORECASE)
 # Characters that may join two words of one noun phrase (Chinese compounds have none;
 # English ones a space or hyphen): "农村学校", "rural school", "cold-chain logistics centre".
 COMPOUND_GAP = re.compile(r"[ \-]?")
