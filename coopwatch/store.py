@@ -307,7 +307,19 @@ class Store:
             .with_for_update(skip_locked=True, of=articles)
         )
         with self.engine.begin() as conn:
-            batch = [_article(row._mapping) for row in conn.execute(query)]
+            while True:
+                batch = [_article(row._mapping) for row in conn.execute(query)]
+                if not batch:
+                    break
+                # The locking statement saw ``done`` as of its start: a row another worker
+                # analysed and unlocked while this statement waited is locked here although it
+                # is done. Ask again with a fresh snapshot (read committed) now that the rows
+                # are ours; if every row was done, the next select no longer sees them.
+                ids = [a.id for a in batch]
+                finished = set(conn.execute(done.where(analyses.c.article_id.in_(ids))).scalars())
+                batch = [a for a in batch if a.id not in finished]
+                if batch:
+                    break
 
             def save(article_id: int, analysis: Analysis) -> None:
                 _write_analysis(conn, article_id, analysis)
