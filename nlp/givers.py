@@ -28,7 +28,11 @@ GIVING = re.compile(
     r"投入|安排(?![，,。下])|拨付|援建|出资|资助|捐赠|选派|派出|派驻|输送|支持|支援|帮扶|援助|帮助|协助|"
     r"\b(?:sends?|sent|will send|channels?|channelled|channeled|put up|puts up|provides?|"
     r"provided|donates?|donated|finances?|financed|funded|supports?|supported|"
-    r"helps?|helped|assists?|assisted)\b",
+    r"helps?|helped|assists?|assisted|earmark(?:s|ed)?|allocat(?:es?|ed)|sets? aside|"
+    r"pledge[sd]?|commit(?:s|ted)|will spend|spends?|spent|"
+    r"puts?(?=\s[^.;]{0,40}?\byuan\b))\b|"
+    # "山东省第十一批援疆干部人才近日抵达喀什地区": an aid team arriving is help sent
+    r"(?:援[疆藏青]|帮扶|支援|援派|援助)[^，,。；]{0,10}?(?:抵达|抵達|到达|到達|进驻|進駐)",
     re.IGNORECASE,
 )
 # What is given when the sentence does not name who receives it: aid money or aid staff.
@@ -120,7 +124,8 @@ HELPED_BY_ZH = re.compile(
 )
 FROM_EN = re.compile(
     r"\b(?:with|from|using)\s+[^.;]{0,40}?\b(?:yuan|aid|funds?|money|support|help)\s+from\s+"
-    r"|\b(?:funded|financed|built|paid for|sponsored)\s+by\s+",
+    r"|\b(?:funded|financed|built|paid for|sponsored)\s+by\s+"
+    r"|\breceiv(?:e|es|ed|ing)\s+[^.;]{0,50}?\bfrom\s+",
     re.IGNORECASE,
 )
 

@@ -311,7 +311,8 @@ def _finish(
     keys = list(merged)
     directions = direct_by_givers([(key, merged[key].source) for key in keys], givers, covers)
     for key, direction in zip(keys, directions, strict=True):
-        if direction is not None:
+        # friendship cities that also give each other something stay friendship cities
+        if direction is not None and merged[key].relation != "sister_city":
             pairing = merged[key]
             pairing.source, pairing.target = direction
             pairing.relation = "assistance"

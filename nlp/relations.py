@@ -170,6 +170,50 @@ PAIR_ANAPHOR = re.compile(
 )
 
 
+# "Harbin, capital of Heilongjiang province, and Sanya…", "Xingtai, another Hebei city, has
+# helped…", "Lankao County, which lies … east of Kaifeng, were twinned": an aside opened by a
+# comma and a lower-case word right after a place, and closed by a comma.
+ASIDE_EN = re.compile(r",\s+(?!(?:and|or|but|while|with|as well as|to)\b)[a-z][^,;:.!?()]{1,110}?,")
+
+
+def mask_asides(
+    sentence: str, places: list[PlaceRef], lex: RelationLexicon | None = None
+) -> tuple[str, list[PlaceRef]]:
+    """Blank out the asides after places in an English sentence, and the places inside them:
+    they describe a place, they are no party. An aside that states a relation ("Zhuhai, which
+    has been paired to assist Yangjiang, …") is kept."""
+    lex = lex or relation_lexicon()
+    ends = {p.end for p in places}
+    spans = []
+    for end in sorted(ends):
+        if spans and end <= spans[-1][1]:
+            continue  # a place inside an aside has no aside of its own
+        m = ASIDE_EN.match(sentence, end)
+        if m is None or any(True for _ in lex.relations.find(m.group())):
+            continue
+        spans.append((m.start(), m.end()))
+    if not spans:
+        return sentence, places
+    chars = list(sentence)
+    for start, end in spans:
+        chars[start:end] = " " * (end - start)
+    kept = [p for p in places if not any(start <= p.start < end for start, end in spans)]
+    return "".join(chars), kept
+
+
+# "与英吉沙相邻的疏勒县", "与淅川隔库相望的丹江口市": a place that only says where another is.
+NEAR_ZH = re.compile(r"[与和同]([^，,。；与和]{1,12}?)(?:相邻|毗邻|接壤|相望|相连|交界|隔[^，,。；]{1,3}相望)的")
+
+
+def _mask_neighbours(sentence: str, places: list[PlaceRef]) -> tuple[str, list[PlaceRef]]:
+    spans = [(m.start(), m.end()) for m in NEAR_ZH.finditer(sentence)]
+    kept = [p for p in places if not any(start <= p.start < end for start, end in spans)]
+    chars = list(sentence)
+    for start, end in spans:
+        chars[start:end] = " " * (end - start)
+    return "".join(chars), kept
+
+
 def _relation(hits: list[Hit]) -> str | None:
     keys = {h.key for h in hits}
     return next((r for r in RELATION_ORDER if r in keys), None)
@@ -189,6 +233,12 @@ def find_pairings(
         return []
     # Chinese or English by what most of the sentence is ("RMB 50 million (5千万元)" is English)
     chinese = len(CHINESE.findall(sentence)) * 2 >= len(re.findall(r"[A-Za-z]+", sentence))
+    if not chinese:
+        sentence, places = mask_asides(sentence, places, lex)
+    elif NEAR_ZH.search(sentence):
+        sentence, places = _mask_neighbours(sentence, places)
+    if len({p.code for p in places}) < 2:
+        return []
     ordered = fold_qualifiers(sentence, sorted(places, key=lambda p: p.start), is_parent)
     units = _units(sentence, ordered)
     groups = _groups(sentence, units, lex, chinese)

@@ -139,6 +139,13 @@ def test_facility_names_are_not_mentions(zh: Language) -> None:
     assert ents(zh, "江门职业技术学院和台山核电站。") == []
 
 
+def test_grottoes_and_river_banks_are_not_mentions(zh: Language) -> None:
+    # 云冈石窟 is no 云冈区; 拉萨河南岸 is the Lhasa river's south bank, not 河南
+    assert codes(zh, "大同市将提升云冈石窟周边设施。") == {"140200"}
+    assert codes(zh, "新中心建在拉萨市拉萨河南岸。") == {"540100"}
+    assert codes(zh, "新中心建在拉萨河南岸。", "REGION") == set()
+
+
 def test_full_name_inside_facility_still_counts(zh: Language) -> None:
     assert codes(zh, "新会区人民医院与中山大学合作。") == {"440705"}
 
@@ -150,6 +157,13 @@ def test_english_facilities_and_common_words(en: Language) -> None:
     )
     assert ents(en, text) == []
     assert codes(en, "Zhongshan City and the North District of Hong Kong.") == {"442000", "810013"}
+    # canals, bays, mines, passes and products named after a place
+    text = (
+        "Models of the Pinglu Canal, resorts at Haitang Bay, the Bayan Obo mine, the Yanmen "
+        "Pass, Korla pears and the Xilin Gol grassland."
+    )
+    assert ents(en, text) == []
+    assert codes(en, "Xilin County and Pinglu District.") == {"451030", "140603"}
 
 
 # ---------------------------------------------------------------- scripts and languages

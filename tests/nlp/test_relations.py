@@ -137,6 +137,38 @@ TRIO = ("440703", "440704", "440785")
             "cities, in Taizhou's Jiangyan district.",
             {(("321200", "610900"), "co_build", None, None)},
         ),
+        # asides after a place describe it; the places in them are no party
+        (
+            "Shenzhen, capital of the tech industry, and Shanwei in Guangdong signed a "
+            "friendship-city agreement.",
+            {(("440300", "441500"), "sister_city", None, None)},
+        ),
+        (
+            "Heshan, at the foot of a hill, and Kaiping, which lies east of Jiangmen, were "
+            "twinned as friendship cities in 2019.",
+            {(HK, "sister_city", None, None)},
+        ),
+        (
+            "Luohu District, another Shenzhen district, has helped Haifeng County build a road.",
+            {(("440303", "441521"), "assistance", "440303", "441521")},
+        ),
+        # an aside that states the relation is kept
+        (
+            "Shenzhen, which has been paired to assist Shanwei, opened a school.",
+            {(("440300", "441500"), "assistance", "440300", "441500")},
+        ),
+        # a list is no aside
+        (
+            "Xinhui, Taishan and Kaiping signed a cooperation agreement.",
+            {(("440705", "440781", "440783"), "cooperation", None, None)},
+        ),
+        # "与X相邻的Y": X only says where Y is
+        (
+            "与新会区相邻的台山市由深圳市对口支援。",
+            {(("440300", "440781"), "assistance", "440300", "440781")},
+        ),
+        ("与开平市隔江相望的鹤山市也参加了协作座谈会。", set()),
+        ("蓬江区与恩平市结为友好县区。", {(("440703", "440785"), "sister_city", None, None)}),
     ],
 )
 def test_pairings(sentence: str, expected: set[object]) -> None:
@@ -189,6 +221,15 @@ def test_who_gives_money_or_people_to_whom() -> None:
     # receiving is not giving, and money of no aid with no receiver says nothing
     assert givers("汕尾市获得深圳市支持。") == []
     assert givers("深圳市今年安排资金3亿元。") == []
+    # an aid team arriving is help sent; money received from a place is that place's giving
+    assert givers("深圳市第十批援疆干部人才近日抵达汕尾市。") == [("440300", "441500")]
+    assert givers("Shanwei will receive 15 million yuan from Shenzhen's Luohu District.") == [
+        ("440303", "441500")
+    ]
+    assert givers("Shenzhen has earmarked 38 million yuan for Shanwei.") == [
+        ("440300", "441500")
+    ]
+    assert givers("Shenzhen will put 52 million yuan into Shanwei.") == [("440300", "441500")]
 
 
 def covers(outer: str, inner: str) -> bool:
