@@ -115,7 +115,10 @@ FIRMS_BEFORE = re.compile(
 )
 # A firm investing ("一家侨资企业亦投资2000万元", "a Russian firm will invest"): investment.
 FIRM_INVESTS = re.compile(
-    r"(?:企业|企業|公司|集团|集團)[^，。；,;]{0,3}(?:投资|投資|追加投资)"
+    r"(?:企业|企業|公司|集团|集團)[^，。；,;]{0,6}?(?:投资|投資|追加投资|斥资|斥資|注资|注資)"
+    # "长春一家文创企业已与当地合作社签约": a firm that signs is investment promotion
+    r"|(?:一家|多家|\d+家|几家|幾家)[^，。；,;]{0,10}?(?:企业|企業|公司|集团|集團)"
+    r"[^，。；,;]{0,14}?(?:签约|簽約|签订|簽訂|签署|簽署)"
     r"|\b(?:firms?|compan(?:y|ies)|group|investors)\s+(?:will\s+|has\s+|have\s+)?"
     r"(?:also\s+)?invest(?:s|ed|ing)?\b",
     re.IGNORECASE,
@@ -127,7 +130,9 @@ FUND_GIVES = re.compile(
 # Money that is a statistic, a result or a price, not spent on the cooperation.
 NOT_SPENT_BEFORE = re.compile(
     r"(?:产值|产出|销售额|销售收入|销售|销售了|营收|营业收入|收入|生产总值|GDP|成交额|交易额|定价|"
-    r"票价|售价|价格|单价|均价|收购价|租金|總產值|銷售額|營收|票價|售價|價格|租金)[^，。；,;]{0,4}$"
+    r"票价|售价|价格|单价|均价|收购价|租金|總產值|銷售額|營收|票價|售價|價格|租金|"
+    # "采购…金额已达2.4亿元": a result so far
+    r"已达|已達|已超过|已突破)[^，。；,;]{0,4}$"
     r"|\b(?:GDP|revenue|revenues|sales|output|turnover|price|priced|fare|fares|income|sold|"
     r"rent|rents|fetch|fetches|sells? for)\b[^.,;]{0,24}$",
     re.IGNORECASE,
@@ -163,12 +168,16 @@ SENT_PEOPLE = re.compile(
     r"\b(officials|cadres|teachers|doctors|experts|specialists|technicians|staff|aid workers)\b",
     re.IGNORECASE,
 )
+FUND_VERB = re.compile(
+    r"\b(?:will|would|to|shall|can|could|may|also|jointly|help|helps|helped)\s+$", re.IGNORECASE
+)
 TRAINING = re.compile(r"培训|培訓|train|trains|trained|training", re.IGNORECASE)
 OFFICIALS = re.compile(
     r"干部|幹部|官员|官員|公务员|公務員|挂职|掛職|\b(?:officials|cadres|civil servants)\b",
     re.IGNORECASE,
 )
 # "其中1.1亿元用于…", "of which 40% goes to…": the purpose after it is a part's, not the whole's.
+LISTING = re.compile(r"[和及、]|以及|\band\b", re.IGNORECASE)
 PART_OF = re.compile(r"其中|其餘|其余|资金中|資金中|\bof which\b|\bof this\b", re.IGNORECASE)
 # Characters that may join two words of one noun phrase (Chinese compounds have none;
 # English ones a space or hyphen): "农村学校", "rural school", "cold-chain logistics centre".
@@ -279,6 +288,8 @@ def _things(sentence: str, names: list[tuple[int, int]]) -> list[Hit]:
         h
         for h in initiative_lexicon().find(sentence)
         if not any(s.start < h.end and h.start < s.end for s in signed)
+        # "will fund a 120-million-yuan centre": the verb, not a fund
+        and not (h.key == "fund" and FUND_VERB.search(sentence, 0, h.start))
         # inside a name only the name's head word counts ("…Industrial Park", "…产业园")
         and not any(start < h.end and h.start < end and h.end != end for start, end in names)
     ]
@@ -327,7 +338,9 @@ def _pays_for(
         purposes = [h for h in near if h.start >= marker.end() and h.key not in NOT_PURPOSE]
         if purposes:
             listed = {h.key for h in purposes if h.end <= end}
-            return purposes[0].key, len(listed) > 1
+            # "用于大同市旅游推介和云冈石窟周边设施提升": uses listed, the money is a pool
+            several = LISTING.search(sentence, purposes[0].end, end) is not None
+            return purposes[0].key, len(listed) > 1 or several
     start, end = _clause(sentence, amount.start, amount.end)
     if PROJECTS_COST.search(sentence, max(0, amount.start - 12), amount.start):
         # "签约12个数字经济项目，总投资约47亿元": the total is the projects' just named
@@ -347,6 +360,12 @@ def _pays_for(
     if own:
         nearest = min(own, key=lambda h: _distance(h.start, h.end, amount.start, amount.end))
         return nearest.key, False
+    if PROJECTS_COST.search(sentence, max(0, amount.start - 12), amount.start):
+        # "建设游艇产业服务中心，预计总投资8亿元": the cost of the thing just named
+        before, _ = _clause(sentence, max(0, start - 1), max(0, start - 1))
+        built = [h for h in near if before <= h.start < amount.start and h.key == "other"]
+        if built:
+            return built[-1].key, False
     if PART_OF.search(sentence, amount.end) and any(
         h.key == "fund" and start <= h.start and h.end <= end for h in near
     ):

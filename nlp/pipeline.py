@@ -342,10 +342,13 @@ def _finish(
     ]
     # An initiative told only with "both sides" in a paragraph of another language than the
     # pairing's belongs to the article's first pairing.
-    if analysis.pairings:
-        for item in analysis.initiatives:
-            if not item.districts:
-                item.districts = list(analysis.pairings[0].members)
+    # Without a pairing, one told without places ("本届洽谈会共签约…") is about the places of
+    # the initiative before it.
+    previous: list[str] = []
+    for item in analysis.initiatives:
+        if not item.districts:
+            item.districts = list(analysis.pairings[0].members) if analysis.pairings else previous
+        previous = list(item.districts) or previous
     seen: set[tuple[object, ...]] = set()
     unique = []
     for item in analysis.initiatives:

@@ -184,7 +184,7 @@ def mask_asides(
     has been paired to assist Yangjiang, …") is kept."""
     lex = lex or relation_lexicon()
     ends = {p.end for p in places}
-    spans = []
+    spans: list[tuple[int, int]] = []
     for end in sorted(ends):
         if spans and end <= spans[-1][1]:
             continue  # a place inside an aside has no aside of its own
@@ -202,7 +202,9 @@ def mask_asides(
 
 
 # "与英吉沙相邻的疏勒县", "与淅川隔库相望的丹江口市": a place that only says where another is.
-NEAR_ZH = re.compile(r"[与和同]([^，,。；与和]{1,12}?)(?:相邻|毗邻|接壤|相望|相连|交界|隔[^，,。；]{1,3}相望)的")
+NEAR_ZH = re.compile(
+    r"[与和同]([^，,。；与和]{1,12}?)(?:相邻|毗邻|接壤|相望|相连|交界|隔[^，,。；]{1,3}相望)的"
+)
 
 
 def _mask_neighbours(sentence: str, places: list[PlaceRef]) -> tuple[str, list[PlaceRef]]:

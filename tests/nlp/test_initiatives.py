@@ -209,3 +209,50 @@ def test_a_high_speed_train_is_infrastructure_not_training() -> None:
     result = kinds("Visitors to Kaiping can now take a direct high-speed train from Heshan.")
     assert "infrastructure" in result
     assert "education" not in result
+
+
+def test_money_whose_uses_are_listed_is_a_pool() -> None:
+    result = found("鹤山市每年安排2000万元，用于开平市旅游推介和公共服务设施提升。")
+    paid = {(i.type, i.amount.value) for i in result if i.amount}
+    assert ("fund", 20_000_000) in paid
+    # one use named: the money is that use's
+    assert kinds("鹤山市安排1000万元，用于开平的学校建设。") == {"education": 10_000_000}
+
+
+def test_the_verb_fund_is_no_fund() -> None:
+    result = kinds("Heshan will fund a 120-million-yuan digital education centre in Kaiping.")
+    assert result == {"education": 120_000_000}
+    assert "fund" in kinds("Heshan set up a 20 million yuan fund for Kaiping.")
+
+
+def test_the_total_investment_of_a_thing_just_named_is_its_cost() -> None:
+    result = kinds("鹤山将协助开平建设游艇产业服务中心，预计总投资8亿元人民币。")
+    assert result["other"] == 800_000_000
+    assert "fund" not in result
+
+
+def test_firms_signing_or_spending_and_what_was_bought_so_far() -> None:
+    result = kinds("开平一家文创企业已与鹤山当地合作社签约，年采购金额约300万元。")
+    assert result["investment_promotion"] == 3_000_000
+    assert "agreement" not in result
+    result = kinds("鹤山一家酒店集团亦宣布斥资2亿元人民币在开平开设分店。")
+    assert result["investment_promotion"] == 200_000_000
+    assert all(i.amount is None for i in found("开平企业采购鹤山农产品金额已达2.4亿元。"))
+
+
+@pytest.mark.parametrize(
+    ("sentence", "kind"),
+    [
+        ("澳门方面将拨出800万澳门元，在鹤山、开平两地举办美食周。", "tourism_culture"),
+        ("兴凯湖旅游推介会同期在开平举行。", "tourism_culture"),
+        ("Heshan and Kaiping will stage a joint winter arts festival.", "tourism_culture"),
+        ("并在鹤山开设开平特色农产品展销中心。", "other"),
+        ("Rice from Kaiping will go on sale in a new showroom in Heshan.", "other"),
+        ("Heshan will subsidise charter flights from Kaiping this winter.", "infrastructure"),
+        ("Heshan paired with Kaiping to build a beef processing base.", "rural_revitalisation"),
+        ("鹤山市第十批援开工作队日前抵达开平市。", "talent_exchange"),
+        ("鹤山市蓬江区与开平市结为友好县区。", "agreement"),
+    ],
+)
+def test_domain_words(sentence: str, kind: str) -> None:
+    assert kind in kinds(sentence)

@@ -200,6 +200,32 @@ def test_both_sides_are_the_places_of_the_pairing_before(analyzer: Analyzer) -> 
     assert set(fund.districts) == {"120103", "623001"}
 
 
+def test_without_a_pairing_an_initiative_told_without_places_is_the_ones_before(
+    analyzer: Analyzer,
+) -> None:
+    text = "第二十五届投资贸易洽谈会昨日在西宁闭幕。本届洽谈会共签约项目132个，签约总额680亿元。"
+    found = analyse(analyzer, text)
+    assert found.pairings == []
+    total = next(i for i in found.initiatives if i.amount is not None)
+    assert total.amount is not None and total.amount.value == 68_000_000_000
+    assert "630100" in total.districts
+
+
+def test_friendship_districts_stay_friendship_districts_when_their_cities_give(
+    analyzer: Analyzer,
+) -> None:
+    text = (
+        "北京市与山西省大同市签署文旅合作框架协议。北京市将每年安排2000万元，用于大同市旅游推介。"
+        "大同市平城区与北京市通州区也于当天缔结友好城区关系。"
+    )
+    found = analyse(analyzer, text)
+    pairs = {tuple(p.members): p for p in found.pairings}
+    assert pairs[("110000", "140200")].relation == "assistance"
+    assert pairs[("110000", "140200")].source == "110000"
+    friends = pairs[("110112", "140213")]
+    assert (friends.relation, friends.source) == ("sister_city", None)
+
+
 @pytest.mark.parametrize(
     "text",
     [

@@ -226,9 +226,7 @@ def test_who_gives_money_or_people_to_whom() -> None:
     assert givers("Shanwei will receive 15 million yuan from Shenzhen's Luohu District.") == [
         ("440303", "441500")
     ]
-    assert givers("Shenzhen has earmarked 38 million yuan for Shanwei.") == [
-        ("440300", "441500")
-    ]
+    assert givers("Shenzhen has earmarked 38 million yuan for Shanwei.") == [("440300", "441500")]
     assert givers("Shenzhen will put 52 million yuan into Shanwei.") == [("440300", "441500")]
 
 
