@@ -216,6 +216,17 @@ def _mask_neighbours(sentence: str, places: list[PlaceRef]) -> tuple[str, list[P
     return "".join(chars), kept
 
 
+# "两市下辖的封开县": the pair named before only owns the places named after it
+ANAPHOR_OWNS = re.compile(r"\s*(?:协议|協議|的|之|下辖|所辖|下轄|所轄|'s|’s)")
+
+
+def _pair_named_before(sentence: str, end: int) -> bool:
+    """Whether the sentence's subject before `end` is the pair named before ("两市合作…")."""
+    return any(
+        not ANAPHOR_OWNS.match(sentence, m.end()) for m in PAIR_ANAPHOR.finditer(sentence, 0, end)
+    )
+
+
 def _relation(hits: list[Hit]) -> str | None:
     keys = {h.key for h in hits}
     return next((r for r in RELATION_ORDER if r in keys), None)
@@ -253,8 +264,13 @@ def find_pairings(
         codes = list(dict.fromkeys(p.code for p in ordered))
         located = [c for c in codes if not any(is_parent(c, o) for o in codes if o != c)]
         first = next(p for p in ordered if p.code in located)
-        # "a team drawn from Nanchang and Ganzhou": where people come from, not a pair
-        if len(located) == 2 and not FROM_BEFORE.search(sentence, 0, first.start):
+        # "a team drawn from Nanchang and Ganzhou": where people come from, not a pair; "两市
+        # 合作将延伸至…": the pair is the one named before
+        if (
+            len(located) == 2
+            and not FROM_BEFORE.search(sentence, 0, first.start)
+            and not _pair_named_before(sentence, first.start)
+        ):
             found.append(Found(tuple(sorted(located)), relation, None, None, inferred=True))
     return [_direct(f, ordered, helps) for f in found]
 
@@ -403,6 +419,14 @@ def _emit(
                 continue
         if FROM_BEFORE.search(sentence, 0, group.places[0].start):
             continue  # "a team drawn from Nanchang and Ganzhou": where people come from
+        if _pair_named_before(sentence, group.places[0].start) and all(
+            "、" in sentence[a.end : b.start] for a, b in zip(group.places, group.places[1:])
+        ):
+            continue  # "两市合作将延伸至密山市、虎林市": a list, after the pair named before
+        if IN_ZH.search(sentence, 0, group.places[0].start) and PLACES_AFTER_ZH.match(
+            sentence, group.places[-1].end
+        ):
+            continue  # "在拉孜县、萨迦县等地开展支援工作": where the work is done
         for part in _split_lists(sentence, group.places, lex):
             part = [p for p in part if not _located(sentence, p, part, is_parent)]
             named = list(dict.fromkeys(p.code for p in part))
@@ -425,6 +449,8 @@ def _own_relation(sentence: str, group: _Group, lex: RelationLexicon) -> str | N
     return _relation(list(lex.relations.find(sentence[start : end_at.start() if end_at else None])))
 
 
+IN_ZH = re.compile(r"[在于於]\s*$")
+PLACES_AFTER_ZH = re.compile(r"\s*(?:等地|等县|等縣|等市|等区|等區|两地|兩地|三地|四地)")
 LOCATED_IN = re.compile(r"(?:\b(?:in|at|inside)\s+(?:the\s+)?|在|于|落户)$", re.IGNORECASE)
 
 

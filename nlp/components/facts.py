@@ -14,6 +14,7 @@ from nlp.components.sentences import doc_text, sentence_ranges
 from nlp.givers import find_givers
 from nlp.initiatives import ANAPHORA, find_initiatives, initiative_lexicon
 from nlp.relations import (
+    ANAPHOR_OWNS,
     PAIR_ANAPHOR,
     PlaceRef,
     find_pairings,
@@ -26,12 +27,13 @@ LINKED = ("DISTRICT", "REGION")
 OWN_UNITS_ZH = re.compile(r"的?(?:两|三|四|几|多|\d+)个?(?:乡镇|镇|乡|村|街道|社区)")
 # "澳门一家文创企业", "深圳企业", "a Beijing data company": the place only says whose firm it is.
 FIRM_AFTER = re.compile(
-    r"(?:一家|一批|多家|\d+家|的)?[^，。；、与和及,;]{0,8}?(?:企业|企業|公司|集团|集團|商会|商會)"
+    r"(?:一家|一批|多家|\d+家|的)?[^，。；、与和及,;]{0,8}?(?:企业|企業|公司|集团|集團|商会|商會|协会|協會|基金会|基金會|"
+    r"贸易发展局|貿易發展局|贸发局|貿發局)"
 )
 FIRM_AROUND_EN = re.compile(
     r"(?:\s+[a-z][\w-]*){0,3}\s+(?:company|companies|firm|firms|group|enterprise|enterprises)\b"
+    r"|\s+Trade Development Council\b"
 )
-ANAPHOR_OWNS = re.compile(r"\s*(?:协议|協議|的|之|下辖|所辖|下轄|所轄|'s|’s)")
 OWN_TOWN = re.compile(
     r"(?:'s|’s)\s+(?:[A-Z][\w'’-]*\s+){1,3}(?:town|township|village|subdistrict)\b"
 )

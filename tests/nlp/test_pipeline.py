@@ -211,6 +211,17 @@ def test_without_a_pairing_an_initiative_told_without_places_is_the_ones_before(
     assert "630100" in total.districts
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "鸡西市鸡冠区则与揭阳空港经济区结成合作伙伴，计划共建产业园。揭阳市今年投资增长。",
+        "会上，南宁市与香港贸易发展局签订协议，将在香港举办商品周。",
+    ],
+)
+def test_zones_and_trade_bodies_are_no_party(analyzer: Analyzer, text: str) -> None:
+    assert analyse(analyzer, text).pairings == []
+
+
 def test_friendship_districts_stay_friendship_districts_when_their_cities_give(
     analyzer: Analyzer,
 ) -> None:

@@ -169,6 +169,14 @@ TRIO = ("440703", "440704", "440785")
         ),
         ("与开平市隔江相望的鹤山市也参加了协作座谈会。", set()),
         ("蓬江区与恩平市结为友好县区。", {(("440703", "440785"), "sister_city", None, None)}),
+        # a list after the pair named before, and places where work is done, are no pair
+        ("明年两市合作将延伸至新会区、台山市的稻米加工。", set()),
+        ("两市下辖的新会区与台山市亦签署了治理协议。", {(XT, "cooperation", None, None)}),
+        ("深圳市援疆工作队将在新会区、台山市等地开展支援工作。", set()),
+        (
+            "The three cities of Xinhui, Taishan and Kaiping jointly launched a joint fund.",
+            {(("440705", "440781", "440783"), "cooperation", None, None)},
+        ),
     ],
 )
 def test_pairings(sentence: str, expected: set[object]) -> None:
