@@ -420,7 +420,8 @@ def _emit(
         if FROM_BEFORE.search(sentence, 0, group.places[0].start):
             continue  # "a team drawn from Nanchang and Ganzhou": where people come from
         if _pair_named_before(sentence, group.places[0].start) and all(
-            "、" in sentence[a.end : b.start] for a, b in zip(group.places, group.places[1:])
+            "、" in sentence[a.end : b.start]
+            for a, b in zip(group.places, group.places[1:], strict=False)
         ):
             continue  # "两市合作将延伸至密山市、虎林市": a list, after the pair named before
         if IN_ZH.search(sentence, 0, group.places[0].start) and PLACES_AFTER_ZH.match(
