@@ -256,3 +256,77 @@ def test_firms_signing_or_spending_and_what_was_bought_so_far() -> None:
 )
 def test_domain_words(sentence: str, kind: str) -> None:
     assert kind in kinds(sentence)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "kind", "fires"),
+    [
+        ("鹤山市与开平市共建职业技能培训基地。", "education", True),
+        ("鹤山在开平建设冷链物流园，方便农产品外运。", "infrastructure", True),
+        ("两地合作打造产业孵化园，吸引青年创业。", "incubator", True),
+        ("鹤山与开平共建科创中心。", "incubator", True),
+        ("鹤山派出医疗队赴开平开展义诊。", "health", True),
+        ("鹤山市人民医院与开平市开通远程会诊。", "health", True),
+        ("鹤山组织开平农村劳动力劳务输出。", "talent_exchange", True),
+        ("鹤山援建的就业帮扶车间在开平投产。", "rural_revitalisation", True),
+        ("鹤山与开平共建现代农业产业园。", "rural_revitalisation", True),
+        ("鹤山各大商超开设开平产品专柜，开展产销对接。", "other", True),
+        ("鹤山主播在开平直播间带货。", "other", True),
+        ("鹤山与开平联合开发研学旅行线路。", "tourism_culture", True),
+        ("鹤山企业在开平设厂，实施产业链招商。", "investment_promotion", True),
+        ("鹤山与开平签署合作协议书。", "agreement", True),
+        ("鹤山市安排补助资金支持开平。", "fund", True),
+        ("鹤山在开平建设光伏电站和充电桩。", "infrastructure", True),
+        ("Heshan will open a vocational training centre in Kaiping.", "education", True),
+        ("Heshan doctors launched a telemedicine service for Kaiping.", "health", True),
+        ("Heshan sent a medical team to Kaiping.", "health", True),
+        ("Heshan held a job fair for Kaiping workers.", "talent_exchange", True),
+        ("Heshan will help Kaiping sell rice through e-commerce.", "other", True),
+        ("Heshan built a logistics park in Kaiping.", "infrastructure", True),
+        ("Heshan and Kaiping opened a cold-chain warehouse.", "infrastructure", True),
+        ("Heshan and Kaiping set up a joint research institute.", "incubator", True),
+        ("Heshan set up an innovation park with Kaiping.", "incubator", True),
+        ("Heshan hosted an investment forum for Kaiping.", "investment_promotion", True),
+        (
+            "Kaiping's tea growers signed purchase agreements with Heshan firms.",
+            "investment_promotion",
+            True,
+        ),
+        ("Heshan signed a memorandum with Kaiping on a high-tech zone.", "industrial_park", True),
+        # produce, visitors, hotels and talk of development name no initiative
+        ("开平的葡萄今年丰收。", "rural_revitalisation", False),
+        ("开平游客人数创新高。", "tourism_culture", False),
+        ("鹤山与开平将进一步加强交往，推动高质量发展。", "rural_revitalisation", False),
+        ("Heshan's hotel in Kaiping had a good year.", "tourism_culture", False),
+        (
+            "Heshan officials said the two cities will keep working together.",
+            "talent_exchange",
+            False,
+        ),
+        ("Heshan and Kaiping share a long history of trade.", "investment_promotion", False),
+    ],
+)
+def test_news_vocabulary(sentence: str, kind: str, fires: bool) -> None:
+    assert (kind in kinds(sentence)) is fires
+
+
+@pytest.mark.parametrize(
+    ("sentence", "relation"),
+    [
+        ("鹤山与开平签约结对，开展结对共建。", "pairing"),
+        ("鹤山市与开平市缔结友好交流城市关系。", "sister_city"),
+        ("鹤山对开平开展组团式帮扶。", "assistance"),
+        ("鹤山与开平携手共建产业园。", "co_build"),
+        ("鹤山与开平共同举办美食节。", "cooperation"),
+        ("Heshan became a partner city of Kaiping.", "pairing"),
+        ("Heshan and Kaiping became sister provinces.", "sister_city"),
+        ("Kaiping is aided by Heshan.", "assistance"),
+        ("Heshan and Kaiping jointly operate the logistics park.", "co_build"),
+        ("Heshan and Kaiping joined forces on tourism.", "cooperation"),
+        ("Heshan and Kaiping face twin challenges.", None),
+    ],
+)
+def test_relation_vocabulary(sentence: str, relation: str | None) -> None:
+    from nlp.relations import sentence_relation
+
+    assert sentence_relation(sentence) == relation
