@@ -67,6 +67,9 @@ def find_givers(
             continue
         if BUSINESS_OBJECT.match(sentence, verb.end()):
             continue  # "派出招商小分队赴徐州": courting business, not help
+        stop_at = CLAUSE_END.search(sentence, verb.end())
+        if TO_LEARN.search(sentence, verb.end(), stop_at.start() if stop_at else len(sentence)):
+            continue  # people sent to learn are not help given
         clause = max((m.end() for m in CLAUSE_END.finditer(sentence, 0, verb.start())), default=0)
         before = [p for p in ordered if clause <= p.start and p.end <= verb.start()]
         if (
@@ -122,6 +125,18 @@ FRONT_LOCATION = re.compile(
 HELPED_BY_ZH = re.compile(
     r"在([^，,。；]{2,20}?)的?(?:大力)?(?:支持|帮助|帮扶|援助|支援)下|由([^，,。；的]{2,20}?)(?:援建|帮扶|出资|资助)"
 )
+# "built with Jiangsu's aid money", "thanks to Shijingshan's help": the possessor helps.
+POSSESSIVE_HELP = re.compile(
+    r"\b(?:with|using|thanks to|through|under)\s+(?=[A-Z][\w' -]{0,30}?['’]s\s+"
+    r"(?:aid|help|support|assistance|money|funds?|funding|investment)\b)",
+)
+# People sent to learn ("sent 20 village cadres to Beijing for training", "到栖霞区跟岗学习")
+# are not help given.
+TO_LEARN = re.compile(
+    r"\bfor training\b|\bto (?:study|learn|be trained)\b|跟岗|跟崗|学习|學習|进修|進修|"
+    r"接受培训|接受培訓|参加培训|參加培訓",
+    re.IGNORECASE,
+)
 FROM_EN = re.compile(
     r"\b(?:with|from|using)\s+[^.;]{0,40}?\b(?:yuan|aid|funds?|money|support|help)\s+from\s+"
     r"|\b(?:funded|financed|built|paid for|sponsored)\s+by\s+"
@@ -140,6 +155,7 @@ def _helped_by(
     ]
     # the helper is what "from" or "by" names, right after it
     spans += [(m.end(), m.end() + 60) for m in FROM_EN.finditer(sentence)]
+    spans += [(m.end(), m.end() + 40) for m in POSSESSIVE_HELP.finditer(sentence)]
     spans = [
         (start, end)
         for start, end in spans

@@ -68,7 +68,8 @@ MONEY_VERBS = re.compile(
     r"投入|投资|拨付|拨款|安排|出资|资助|援助|注资|支持|设立|筹集|预算|"
     r"\b(?:spend|spends|spent|invest|invests|invested|channel|channels|provide|provides|"
     r"allocate|allocated|allocates|earmark|earmarked|put up|budget|budgeted|finance|finances|"
-    r"contribute|contributes|contributed|set up|raise|raised|received|receive|starts with)\b",
+    r"contribute|contributes|contributed|set up|raise|raised|received|receive|starts with|"
+    r"will go to|goes to|go to|will go towards|goes towards)\b|投向|下达|下達|获得|獲得",
     re.IGNORECASE,
 )
 
@@ -80,11 +81,18 @@ PURPOSE = re.compile(
     re.IGNORECASE,
 )
 NOT_PURPOSE = frozenset({"fund", "agreement", "other"})
+# "三县", "五市", "the three cities": the group of places named before.
+GROUP_ANAPHOR = re.compile(
+    r"[三四五六七八九](?:地|方|县|縣|市|区|區|省|旗)|"
+    r"\b(?:the (?:three|four|five|six) (?:cities|districts|counties|places|provinces)|"
+    r"the trio)\b",
+    re.IGNORECASE,
+)
 # The places of an earlier sentence, named again without their names ("两地还约定…").
 ANAPHORA = re.compile(
     # the pair named before (两地, the two cities), or a bigger group of it
-    rf"{PAIR_ANAPHOR.pattern}|三地|三方|四地|两省|两旗|"
-    r"\b(?:the (?:three|four) (?:cities|districts|counties|places)|the neighbours|the trio)\b"
+    rf"{PAIR_ANAPHOR.pattern}|{GROUP_ANAPHOR.pattern}|两省|两旗|"
+    r"\b(?:the neighbours)\b"
     # a sentence opening on the agreement, fund or park told before is about its places too
     r"|^\s*(?:the|this) (?:agreement|deal|memorandum|mou|fund|park|programme|program|project)\b"
     r"|^\s*(?:该|這|这一?|此)(?:协议|協議|备忘录|基金|园区|園區|项目|項目)",
@@ -132,7 +140,11 @@ NOT_SPENT_BEFORE = re.compile(
     r"(?:产值|产出|销售额|销售收入|销售|销售了|营收|营业收入|收入|生产总值|GDP|成交额|交易额|定价|"
     r"票价|售价|价格|单价|均价|收购价|租金|總產值|銷售額|營收|票價|售價|價格|租金|"
     # "采购…金额已达2.4亿元": a result so far
-    r"已达|已達|已超过|已突破)[^，。；,;]{0,4}$"
+    r"已达|已達|已超过|已突破|团费|團費|收费|收費|出口额|出口額)[^，。；,;]{0,4}$"
+    # a price range ("售价在300元至2000元之间"), a cap per firm or person ("每家企业最高可获")
+    r"|(?:售价|售價|价格|價格|票价|票價)[^，。；,;]{0,12}$|每(?:家|户|戶|人|位|名)[^，。；,;]{0,10}$"
+    r"|\b(?:tickets?|fares?|entry|admission)\b[^.,;]{0,20}\bcosts?\b[^.,;]{0,12}$"
+    r"|\b(?:exports?|imports?|trade volume)\b[^.;]{0,80}$"
     r"|\b(?:GDP|revenue|revenues|sales|output|turnover|price|priced|fare|fares|income|sold|"
     r"rent|rents|fetch|fetches|sells? for)\b[^.,;]{0,24}$",
     re.IGNORECASE,
@@ -144,7 +156,8 @@ NOT_SPENT_AFTER = re.compile(
 )
 # The investment a set of projects adds up to, and words that name projects.
 PROJECTS_COST = re.compile(
-    r"(?:总投资|總投資|计划投资|計劃投資|投资额|投資額|投资总额|协议投资|意向投资)[约逾近达为超过]*\s*$"
+    r"(?:总投资|總投資|计划投资|計劃投資|投资额|投資額|投资总额|协议投资|意向投资|签约额|簽約額|"
+    r"签约金额|簽約金額|签约总额|簽約總額)[约逾近达為为超过]*\s*$"
     r"|\b(?:total investment of|investment of|worth)\s+(?:about\s+|some\s+)?$",
     re.IGNORECASE,
 )
@@ -168,6 +181,23 @@ SENT_PEOPLE = re.compile(
     r"\b(officials|cadres|teachers|doctors|experts|specialists|technicians|staff|aid workers)\b",
     re.IGNORECASE,
 )
+INVESTMENT_OF = re.compile(r"(?<=nvestment)\s+of\b", re.IGNORECASE)
+INVESTMENT_SIZE = re.compile(
+    r"\b(?:total|planned|initial|first-phase|first phase|estimated)\s+$", re.IGNORECASE
+)
+# "MOP 5 million (about 4.6 million yuan)": a conversion in brackets repeats the amount
+CONVERSION = re.compile(
+    r"^\s*[(（]\s*(?:about|approx\.?|approximately|roughly|around|some|约|約|合|折合|相当于|相當於)?\s*$",
+    re.IGNORECASE,
+)
+# Money a firm pays for purchases or invests after signing ("今后每年采购…约8000万元",
+# "与襄阳市签约，投资15亿元…"): the firm's deal, investment promotion.
+FIRM_MONEY = re.compile(
+    r"(?:采购|採購|收购|收購|订购|訂購|\b(?:purchases?|buy|buys|orders?)\b)[^，。；,;]{0,20}$"
+    r"|(?:^|[，,]\s*)(?:并|並|将|將|拟|擬|计划|計劃)?(?:投资|投資)\s*$",
+    re.IGNORECASE,
+)
+FARMING = re.compile(r"农业|農業|\b(?:agricultural|agriculture|farming)\b", re.IGNORECASE)
 FUND_VERB = re.compile(
     r"\b(?:will|would|to|shall|can|could|may|also|jointly|help|helps|helped)\s+$", re.IGNORECASE
 )
@@ -217,10 +247,18 @@ def find_initiatives(
     types: dict[str, str] = {}
     for hit in hits:
         types.setdefault(hit.key, hit.text)
+    converted = {
+        b.start
+        for a in amounts
+        for b in amounts
+        if a.end <= b.start and CONVERSION.match(sentence[a.end : b.start])
+    }
     spent = _distinct(
         a
         for a in amounts
-        if (MONEY_VERBS.search(sentence) or types or related) and _spent(sentence, a)
+        if (MONEY_VERBS.search(sentence) or types or related)
+        and _spent(sentence, a)
+        and a.start not in converted
     )
     if not types and not spent:
         # "三地建立了…机制": something set up together, of no listed type; but a relation
@@ -244,6 +282,11 @@ def find_initiatives(
             for h in hits
         ):
             paid.append(("fund", amount))  # "设立3300万元产业协作基金": the fund's money
+            continue
+        if "investment_promotion" in types and FIRM_MONEY.search(
+            sentence, max(0, amount.start - 30), amount.start
+        ):
+            paid.append(("investment_promotion", amount))
             continue
         kind, pool = _pays_for(sentence, amount, amounts, near, topic)
         paid.append((kind, amount))
@@ -288,6 +331,13 @@ def _things(sentence: str, names: list[tuple[int, int]]) -> list[Hit]:
         h
         for h in initiative_lexicon().find(sentence)
         if not any(s.start < h.end and h.start < s.end for s in signed)
+        # "with a planned investment of 1.2 billion yuan": the money, not promotion
+        and not (
+            h.key == "investment_promotion"
+            and (
+                INVESTMENT_OF.match(sentence, h.end) or INVESTMENT_SIZE.search(sentence, 0, h.start)
+            )
+        )
         # "will fund a 120-million-yuan centre": the verb, not a fund
         and not (h.key == "fund" and FUND_VERB.search(sentence, 0, h.start))
         # inside a name only the name's head word counts ("…Industrial Park", "…产业园")
@@ -306,8 +356,12 @@ def _things(sentence: str, names: list[tuple[int, int]]) -> list[Hit]:
             hit = Hit("education", hit.text, hit.start, hit.end)
         last = things[-1] if things else None
         if last is not None and _joined(sentence, last, hit):
-            # one noun phrase: the head (last word) gives the type, the phrase the text
-            things[-1] = Hit(hit.key, sentence[last.start : hit.end], last.start, hit.end)
+            # one noun phrase: the head (last word) gives the type, the phrase the text; a park
+            # for farming ("设施农业园区", "现代农业产业园") is a farming project
+            key = hit.key
+            if key == "industrial_park" and FARMING.search(last.text):
+                key = last.key
+            things[-1] = Hit(key, sentence[last.start : hit.end], last.start, hit.end)
         else:
             things.append(hit)
     return things
@@ -342,7 +396,7 @@ def _pays_for(
             several = LISTING.search(sentence, purposes[0].end, end) is not None
             return purposes[0].key, len(listed) > 1 or several
     start, end = _clause(sentence, amount.start, amount.end)
-    if PROJECTS_COST.search(sentence, max(0, amount.start - 12), amount.start):
+    if PROJECTS_COST.search(sentence, max(0, amount.start - 24), amount.start):
         # "签约12个数字经济项目，总投资约47亿元": the total is the projects' just named
         before, _ = _clause(sentence, max(0, start - 1), max(0, start - 1))
         projects = [h for h in near if before <= h.start < amount.start and PROJECT.search(h.text)]
@@ -360,7 +414,7 @@ def _pays_for(
     if own:
         nearest = min(own, key=lambda h: _distance(h.start, h.end, amount.start, amount.end))
         return nearest.key, False
-    if PROJECTS_COST.search(sentence, max(0, amount.start - 12), amount.start):
+    if PROJECTS_COST.search(sentence, max(0, amount.start - 24), amount.start):
         # "建设游艇产业服务中心，预计总投资8亿元": the cost of the thing just named
         before, _ = _clause(sentence, max(0, start - 1), max(0, start - 1))
         built = [h for h in near if before <= h.start < amount.start and h.key == "other"]

@@ -204,6 +204,8 @@ def mask_asides(
 # "与英吉沙相邻的疏勒县", "与淅川隔库相望的丹江口市": a place that only says where another is.
 NEAR_ZH = re.compile(
     r"[与和同]([^，,。；与和]{1,12}?)(?:相邻|毗邻|接壤|相望|相连|交界|隔[^，,。；]{1,3}相望)的"
+    # "与位于黑龙江畔的萝北县": what only locates the place after it
+    r"|(?:位于|位於|地处|地處|坐落于|坐落於)[^，,。；与和]{1,12}?的"
 )
 
 
@@ -248,6 +250,7 @@ def find_pairings(
     chinese = len(CHINESE.findall(sentence)) * 2 >= len(re.findall(r"[A-Za-z]+", sentence))
     if not chinese:
         sentence, places = mask_asides(sentence, places, lex)
+        places = _outside_event_names(sentence, places)
     elif NEAR_ZH.search(sentence):
         sentence, places = _mask_neighbours(sentence, places)
     if len({p.code for p in places}) < 2:
@@ -342,6 +345,22 @@ def fold_qualifiers(
                     continue
         out.append(place)
     return out
+
+
+# "the Sichuan-Macao Week", "粤港澳论坛": a hyphenated name of an event is not its places' pair.
+EVENT_AFTER = re.compile(
+    r"\s+(?:Week|Forum|Expo|Fair|Festival|Summit|Conference|Games|Exhibition)\b"
+)
+
+
+def _outside_event_names(sentence: str, places: list[PlaceRef]) -> list[PlaceRef]:
+    """Drop the places of a hyphenated event name ("the Sichuan-Macao Week")."""
+    ordered = sorted(places, key=lambda p: p.start)
+    dropped: set[PlaceRef] = set()
+    for unit in _units(sentence, ordered):
+        if len(unit) > 1 and EVENT_AFTER.match(sentence, unit[-1].end):
+            dropped.update(unit)
+    return [p for p in places if p not in dropped] if dropped else places
 
 
 def _units(sentence: str, places: list[PlaceRef]) -> list[list[PlaceRef]]:

@@ -12,7 +12,7 @@ from nlp.amounts import Amount, find_amounts
 from nlp.components.sentences import KEY as SENTENCES
 from nlp.components.sentences import doc_text, sentence_ranges
 from nlp.givers import find_givers
-from nlp.initiatives import ANAPHORA, find_initiatives, initiative_lexicon
+from nlp.initiatives import ANAPHORA, GROUP_ANAPHOR, find_initiatives, initiative_lexicon
 from nlp.relations import (
     ANAPHOR_OWNS,
     PAIR_ANAPHOR,
@@ -32,7 +32,8 @@ FIRM_AFTER = re.compile(
 )
 FIRM_AROUND_EN = re.compile(
     r"(?:\s+[a-z][\w-]*){0,3}\s+(?:company|companies|firm|firms|group|enterprise|enterprises)\b"
-    r"|\s+Trade Development Council\b"
+    r"|(?:\s+[A-Z][\w-]*){0,2}\s+(?:Foundation|Trade Development Council|Chamber of Commerce|"
+    r"Association|Federation)\b"
 )
 OWN_TOWN = re.compile(
     r"(?:'s|’s)\s+(?:[A-Z][\w'’-]*\s+){1,3}(?:town|township|village|subdistrict)\b"
@@ -241,7 +242,12 @@ class InitiativeFinder:
                 # cities", or no place named at all), if one came before it
                 before = [p for p in pairings if p["evidence"][0] <= start]
                 if before:
-                    codes = list(dict.fromkeys([*codes, *before[-1]["members"]]))
+                    members = before[-1]["members"]
+                    if GROUP_ANAPHOR.search(text):
+                        # "三县", "五市": every pairing the sentence before them named
+                        last = before[-1]["evidence"]
+                        members = [m for p in before if p["evidence"] == last for m in p["members"]]
+                    codes = list(dict.fromkeys([*codes, *members]))
             amounts = [
                 Amount(a.text, a.start - start, a.end - start, a.value, a.currency)
                 for a in _amounts(money)

@@ -330,3 +330,57 @@ def test_relation_vocabulary(sentence: str, relation: str | None) -> None:
     from nlp.relations import sentence_relation
 
     assert sentence_relation(sentence) == relation
+
+
+def test_money_for_the_firms_deal_and_conversions_in_brackets() -> None:
+    # what a firm buys or invests after signing is the deal's money
+    result = kinds("会上，一家澳门贸易公司与开平签约，今后每年采购开平白酒和茶叶约8000万元。")
+    assert result["investment_promotion"] == 80_000_000
+    # "(about 4.6 million yuan)" repeats the amount: one initiative, in the deal's currency
+    result = found(
+        "A Kaiping showroom for local produce opened in Heshan with an investment of "
+        "MOP 5 million (about 4.6 million yuan)."
+    )
+    paid = {(i.type, i.amount.value, i.amount.currency) for i in result if i.amount}
+    assert paid == {("other", 5_000_000, "MOP")}
+
+
+def test_an_investment_of_is_money_not_promotion() -> None:
+    result = kinds(
+        "A Sino-German industrial park co-built by Heshan and Kaiping broke ground, with a "
+        "planned investment of 1.2 billion yuan."
+    )
+    assert result.get("industrial_park") == 1_200_000_000
+    assert "investment_promotion" not in result
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "当地合作社的玉石摆件旺季每件售价在300元至2000元之间。",
+        "鹤山将资助企业赴开平参展，每家企业最高可获3万元补贴。",
+        "首发团每人收费1280元。",
+        "Visitors get free entry to a park in Kaiping, where a ticket normally costs 108 yuan.",
+        "Last year exports from Heshan to Kaiping, mostly tea, reached 320 million yuan.",
+    ],
+)
+def test_prices_caps_and_trade_are_not_money_spent(sentence: str) -> None:
+    assert all(i.amount is None for i in found(sentence))
+
+
+def test_signing_totals_and_money_that_goes_to_places() -> None:
+    result = kinds("鹤山在开平举办产业协作对接会，现场签约加工等项目9个，签约额达8.7亿元。")
+    assert result["investment_promotion"] == 870_000_000
+    result = found(
+        "Of that sum, 380 million yuan will go to Heshan and 210 million yuan to Kaiping."
+    )
+    assert sorted(i.amount.value for i in result if i.amount) == [210_000_000, 380_000_000]
+
+
+def test_an_agricultural_park_is_a_farming_project_a_mushroom_park_a_park() -> None:
+    assert "rural_revitalisation" in kinds("由鹤山援建的开平设施农业园区日前投用。")
+    assert "industrial_park" in kinds("双方共建了食用菌产业园。")
+
+
+def test_a_group_named_again_brings_its_places() -> None:
+    assert kinds("今年下达三县的帮扶资金共5.4亿元。", places=False) == {"fund": 540_000_000}

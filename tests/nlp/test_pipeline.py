@@ -222,6 +222,23 @@ def test_zones_and_trade_bodies_are_no_party(analyzer: Analyzer, text: str) -> N
     assert analyse(analyzer, text).pairings == []
 
 
+def test_three_counties_named_again_are_every_place_of_the_pairings_before(
+    analyzer: Analyzer,
+) -> None:
+    text = (
+        "按照安排，江门市对口支援新会区、台山市和开平市，干部人才将分赴三县工作。"
+        "今年江门市下达三县的帮扶资金共5.4亿元。"
+    )
+    found = analyse(analyzer, text)
+    fund = next(i for i in found.initiatives if i.amount is not None)
+    assert {"440705", "440781", "440783"} <= set(fund.districts)
+
+
+def test_a_charity_of_a_place_is_no_party(analyzer: Analyzer) -> None:
+    text = "The Shenzhen Foundation will donate 12 million yuan to build a clinic in Shanwei."
+    assert analyse(analyzer, text).pairings == []
+
+
 def test_friendship_districts_stay_friendship_districts_when_their_cities_give(
     analyzer: Analyzer,
 ) -> None:

@@ -169,6 +169,10 @@ TRIO = ("440703", "440704", "440785")
         ),
         ("与开平市隔江相望的鹤山市也参加了协作座谈会。", set()),
         ("蓬江区与恩平市结为友好县区。", {(("440703", "440785"), "sister_city", None, None)}),
+        # "位于X的Y": X only locates Y
+        ("新会区与位于江门市东部的鹤山市结对。", {(("440705", "440784"), "pairing", None, None)}),
+        # an event named after its places is not their pair
+        ("The memorandum was signed during the Shenzhen-Shanwei Week.", set()),
         # a list after the pair named before, and places where work is done, are no pair
         ("明年两市合作将延伸至新会区、台山市的稻米加工。", set()),
         ("两市下辖的新会区与台山市亦签署了治理协议。", {(XT, "cooperation", None, None)}),
@@ -236,6 +240,13 @@ def test_who_gives_money_or_people_to_whom() -> None:
     ]
     assert givers("Shenzhen has earmarked 38 million yuan for Shanwei.") == [("440300", "441500")]
     assert givers("Shenzhen will put 52 million yuan into Shanwei.") == [("440300", "441500")]
+    # the possessor of the aid money helps; people sent to learn are not help
+    assert givers("In Shanwei, a park built with Shenzhen's aid money has opened.") == [
+        ("440300", "441500")
+    ]
+    assert givers("Shanwei has sent 20 village cadres to Shenzhen for training.") == []
+    assert givers("汕尾市也派出15名干部到深圳市跟岗学习。") == []
+    assert givers("深圳市选派15名干部到汕尾市挂职。") == [("440300", "441500")]
 
 
 def covers(outer: str, inner: str) -> bool:
