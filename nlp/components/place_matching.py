@@ -201,8 +201,10 @@ class PlaceMatcher:
             for name in list(names):
                 if "'" in name:
                     names |= {name.replace("'", ""), name.replace("'", "\u2019")}
+            # the short name without its apostrophe is still short ("Lean" for Le'an)
+            shorts = {d.short_en, d.short_en.replace("'", ""), d.short_en.replace("'", "\u2019")}
             for name in names:
-                full = name != d.short_en
+                full = name not in shorts
                 add(name, d.code, full)
                 if full and name.startswith(d.short_en + " "):
                     add(d.short_en + name[len(d.short_en) :].lower(), d.code, True)
@@ -236,8 +238,14 @@ class PlaceMatcher:
             rf"(?=[A-Z])\b([A-Z][a-z]+)\s+(?:{_alternation(lex['town_words'])})\b"
         )
         chain = r"(?:-[A-Z][\w'’]*(?:\s[A-Z][\w'’]*)?)*"  # Hong Kong-Zhuhai-Macao Bridge
-        self._en_facility = re.compile(rf"{chain}\s+(?:{_alternation(lex['facility_words'])})\b")
-        self._en_facility_before = re.compile(rf"(?:{_alternation(lex['facility_prefixes'])})\s+$")
+        mods = rf"(?:\s+(?:{_alternation(lex['facility_modifiers'])})){{0,2}}"
+        self._en_facility = re.compile(
+            rf"{chain}{mods}\s+(?:{_alternation(lex['facility_words'])})\b"
+        )
+        self._en_facility_before = re.compile(
+            rf"(?:(?:{_alternation(lex['facility_prefixes'])})\s+|"
+            rf"(?<![\w'’-])(?:{_alternation(lex['person_surnames'])}) )$"
+        )
 
     @staticmethod
     def _aliases_en(gaz: Any, division: Any) -> set[str]:
@@ -283,6 +291,8 @@ class PlaceMatcher:
     def _shapes(self, text: str, simp: str, hits: list[Hit]) -> list[Hit]:
         """Zones, towns and facilities built around the names found."""
         starts = {h.start for h in hits}
+        # an ordinary word may be a word of a facility's name (北京同仁医院, 禹州光明医院)
+        named = {h.start for h in hits if not (h.entry and h.entry.common)}
         ends = {h.end for h in hits}
         full_starts = {h.start for h in hits if h.kind == "full"}
         by_end = {h.end: h for h in hits if h.kind == "name"}
@@ -311,7 +321,7 @@ class PlaceMatcher:
                 continue
             if town:
                 out.append(Hit(h.start, max(town.end(), h.end), "town", lang=h.lang))
-            elif (end := self._facility_end(text, simp, h, starts)) is not None:
+            elif (end := self._facility_end(text, simp, h, starts, named)) is not None:
                 out.append(Hit(h.start, end, "block", lang=h.lang))
         return out
 
@@ -331,12 +341,14 @@ class PlaceMatcher:
             begin -= 1
         return begin if begin < h.start else None
 
-    def _facility_end(self, text: str, simp: str, h: Hit, starts: set[int]) -> int | None:
+    def _facility_end(
+        self, text: str, simp: str, h: Hit, starts: set[int], named: set[int]
+    ) -> int | None:
         if h.lang == "en":
             m = self._en_facility.match(text, h.end)
             if m:
                 return m.end()
-            if self._en_facility_before.search(text, max(0, h.start - 6), h.start):
+            if self._en_facility_before.search(text, max(0, h.start - 8), h.start):
                 return h.end
             return None
         if h.end not in starts:
@@ -346,7 +358,7 @@ class PlaceMatcher:
             if simp.startswith(port, h.end) and simp[h.end + 1 : h.end + 2] not in not_before:
                 return h.end + 1
         m = self._zh_far.match(simp, h.end)
-        if m and not any(h.end <= s < m.start(1) for s in starts):
+        if m and not any(h.end <= s < m.start(1) for s in named):
             return m.end()
         return None
 

@@ -3,9 +3,13 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from nlp.components.place_matching import Hit
+
+_EN_LIST = (", ", " and ", ", and ", " or ", "/")
+_CHINA = re.compile(r"\bChin(?:a|ese)\b|[\u4e00-\u9fff]")
 
 
 class PlaceResolver:
@@ -18,13 +22,14 @@ class PlaceResolver:
         self._zh_links = tuple(lex["zh"]["parent_links"])
         self._zh_separators = set(lex["zh"]["list_separators"])
         self._en_links = tuple(lex["en"]["parent_links"])
+        self._en_common = set(lex["en"]["common_words"])
 
     def resolve(self, text: str, names: list[Hit]) -> dict[int, list[str]]:
         """Leave each name (in text order) one code, or none when it does not count; return
         the codes each name that counts was considered for, by id()."""
         self._local(text, names)
         names = [h for h in names if h.codes]
-        self._support(names)
+        self._support(text, names)
         names = [h for h in names if h.codes]
         considered = {id(h): list(h.codes) for h in names}
         self._resolve(names)
@@ -52,6 +57,11 @@ class PlaceResolver:
             if narrowed:
                 h.codes, h.narrowed = narrowed, True
                 continue
+            # an item of a list of provinces is a province (北京、天津、河北: no 天津河北区)
+            provinces = [c for c in h.codes if self._div[c].level == 1]
+            if 0 < len(provinces) < len(h.codes) and self._province_list(text, h, before, after):
+                h.codes, h.narrowed = provinces, True
+                continue
             if not h.entry or not h.entry.common:
                 continue
             if h.lang == "en":
@@ -67,20 +77,47 @@ class PlaceResolver:
                     related += [c for c in h.codes if any(self._related(c, o) for o in other.codes)]
             h.codes, h.narrowed = list(dict.fromkeys(related)), True
 
-    def _support(self, names: list[Hit]) -> None:
+    def _province_list(self, text: str, h: Hit, before: Hit | None, after: Hit | None) -> bool:
+        for other in (before, after):
+            if other is None or not other.codes or other.lang != h.lang:
+                continue
+            left, right = (other, h) if other is before else (h, other)
+            gap = text[left.end : right.start]
+            listed = (
+                gap in _EN_LIST if h.lang == "en" else len(gap) == 1 and gap in self._zh_separators
+            )
+            if listed and all(self._div[c].level == 1 for c in other.codes):
+                return True
+        return False
+
+    def _support(self, text: str, names: list[Hit]) -> None:
         """A bare Chinese short name of a county-level unit needs a related mention elsewhere
         in the document (itself in another form, an ancestor, a child or a sibling): matched
-        on characters, such names otherwise turn up across word boundaries (首都安全)."""
+        on characters, such names otherwise turn up across word boundaries (首都安全). So does
+        an ordinary English word with District ("the Southern District of New York").
+        A bare English short name of a county-level unit is often a word of English or another
+        language ("Guide", Indonesian "Dari"): it needs a text that speaks of China (another
+        division named, or China / Chinese)."""
         forms: dict[str, set[str]] = {}
         for h in names:
             for code in h.codes:
                 forms.setdefault(code, set()).add(h.form)
+        china: bool | None = None
         for h in names:
-            if h.lang != "zh" or h.kind != "name" or h.narrowed:
+            if h.narrowed or any(self._div[c].level < 3 for c in h.codes):
                 continue
-            if any(self._div[c].level < 3 for c in h.codes):
-                continue
-            h.codes = [c for c in h.codes if self._supported(c, h.form, forms)]
+            if h.lang == "en" and h.kind == "name":
+                if china is None:
+                    china = bool(_CHINA.search(text))
+                if not china and forms.keys() <= set(h.codes):
+                    h.codes = []
+            elif h.kind == "name" or h.lang == "en" and self._generic_district(h.form):
+                h.codes = [c for c in h.codes if self._supported(c, h.form, forms)]
+
+    def _generic_district(self, form: str) -> bool:
+        # an ordinary word with District names a district of anywhere ("Southern District")
+        head, _, tail = form.rpartition(" ")
+        return tail == "District" and head in self._en_common
 
     def _supported(self, code: str, form: str, forms: dict[str, set[str]]) -> bool:
         up = self._up[code]

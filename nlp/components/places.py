@@ -24,7 +24,12 @@ Rules, in the order they apply:
    same province (新兴、郁南、罗定).
 5. Support. Matched on characters, a bare Chinese short name of a county-level unit also
    turns up across word boundaries (首都安全: 都安), so it counts only when the document has a
-   related mention: the unit in another form, an ancestor, a descendant or a sibling.
+   related mention: the unit in another form, an ancestor, a descendant or a sibling. So does
+   an ordinary English word with District ("the Southern District of New York"). A bare
+   English short name of a county-level unit is often a word of English or another language
+   ("Guide", Indonesian "Dari"): it counts only in a text that speaks of China (another
+   division named, China / Chinese, or Chinese characters). An English name right after a
+   Chinese surname is a person's given name ("Xi Jinping"), not a place.
 6. Ambiguity. A name with several candidates keeps those its adjacent parent allows (江门鹤山,
    "Heshan in Jiangmen"); the rest are scored over the whole document by the other mentions:
    the same division named unambiguously (x4), its parent (x2) or grandparent (x1), its

@@ -266,11 +266,11 @@ def test_existing_entities_kept_only_where_they_do_not_overlap() -> None:
     nlp.add_pipe("_fake_ner")
     nlp.add_pipe("coopwatch_places")
     nlp.initialize()
-    doc = nlp("Xinhui with Acme")
+    doc = nlp("Xinhui with Acme in China")
     assert [(e.text, e.label_) for e in doc.ents] == [("Xinhui", "DISTRICT"), ("Acme", "ORG")]
     keep = _pipeline("en", overwrite_ents=False)
     keep.add_pipe("_fake_ner", first=True)
-    assert [e.label_ for e in keep("Xinhui with Acme").ents] == ["GPE", "ORG"]
+    assert [e.label_ for e in keep("Xinhui with Acme in China").ents] == ["GPE", "ORG"]
 
 
 @pytest.mark.parametrize(
@@ -295,3 +295,57 @@ def test_entities_written_as_the_ents_setter_does(
     fresh.set_ents([], default="missing")
     fresh.ents = list(doc.ents)
     assert (fresh.to_array(attrs) == written).all()
+
+
+# ---------------------------------------------------------------- found on real pages
+
+
+def test_time_zone_weather_regions_and_ordinary_words(zh: Language) -> None:
+    assert codes(zh, "北京时间6月24日，飞船完成对接。", "REGION") == set()
+    assert codes(zh, "北京市气象台发布预报。", "REGION") == {"110000"}
+    # 江汉 in a weather report is the Jianghan plain, not Wuhan's 江汉区
+    assert codes(zh, "武汉明天降温，江淮、江汉等地有雨。") == {"420100"}
+    assert codes(zh, "武汉市江汉区明天降温。") == {"420100", "420103"}
+    text = "港人上街抗议，梧桐汇商城开业，比如古城墙、价值连城的宝物，其中江南大部降温。"
+    assert codes(zh, text) == set()
+    assert codes(zh, "信阳商城县与浙江江山市合作。") >= {"411524", "330881"}
+
+
+def test_facility_names_with_ordinary_words_inside(zh: Language) -> None:
+    # an ordinary word inside the facility's name does not stop the facility word
+    assert codes(zh, "她去河南许昌的禹州光明医院检查。") == {"411000"}
+    assert codes(zh, "禹州市在许昌，她去禹州光明医院。") == {"411081", "411000"}
+    text = "江苏卫视、武汉体育中心、上海公安博物院、建设银行广州支行、颍上北站和无锡枢纽。"
+    assert ents(zh, text) == []
+    assert codes(zh, "中车太原机车车辆有限公司与山西金兰化工有限公司签约。") == set()
+    assert codes(zh, "太原市与山西企业签约。") == {"140100"}
+
+
+def test_a_list_of_provinces_makes_a_province(zh: Language, en: Language) -> None:
+    assert codes(zh, "北京、天津、河北三地协同发展。", "REGION") == {"110000", "120000", "130000"}
+    assert codes(zh, "天津市河北区与和平区。") == {"120105", "120101"}
+    assert codes(en, "Beijing, Tianjin and Hebei will integrate.", "REGION") == {
+        "110000",
+        "120000",
+        "130000",
+    }
+
+
+def test_english_words_people_products_and_institutions(en: Language) -> None:
+    # Indonesian "Dari", English "Guide" and "Lean" (Le'an) in a text that never speaks of China
+    assert ents(en, "Dari sini juga. Read the Price Guide. No Lean Season.") == []
+    assert codes(en, "Guide County in Qinghai, China, built a school.") == {"632523"}
+    assert codes(en, "Dari in western China signed a pact.") == {"632624"}
+    text = (
+        "Xi Jinping met Wang Jiangning, the Xinhua News Agency said; the Shanghai Composite "
+        "fell; 88 billion Hong Kong dollars at the Hong Kong Stock Exchange and the Hong Kong "
+        "Polytechnic University; the Southern District of New York; Qinghe station; "
+        "Maojian tea."
+    )
+    assert codes(en, text) == set()
+    assert codes(en, text, "REGION") == set()
+    assert codes(en, "The Southern District of Hong Kong and Jinping District of Shantou.") == {
+        "810004",
+        "440511",
+        "440500",
+    }
