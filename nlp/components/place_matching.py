@@ -13,6 +13,7 @@ from itertools import compress, count
 from typing import Any
 
 from nlp.language import to_simplified
+from nlp.lexicon import trie_regex
 
 HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 # Ties of length: full names, zones, facilities (dropped), towns, short names.
@@ -47,26 +48,6 @@ class Hit:
     lang: str = "zh"
     codes: list[str] = field(default_factory=list)
     narrowed: bool = False  # by an adjacent parent (江门鹤山) or a list of places
-
-
-def _trie_regex(words: Iterable[str], space: str = r"\s+") -> str:
-    """One regex alternation shaped as a trie: it matches the longest word at a position."""
-    root: dict[str, Any] = {}
-    for word in words:
-        node = root
-        for ch in word:
-            node = node.setdefault(ch, {})
-        node[""] = {}
-
-    def build(node: dict[str, Any]) -> str:
-        alts = [(space if ch == " " else re.escape(ch)) + build(sub)
-                for ch, sub in sorted(node.items()) if ch]  # fmt: skip
-        if not alts:
-            return ""
-        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
-        return f"(?:{body})?" if "" in node else body
-
-    return build(root)
 
 
 def _alternation(words: Iterable[str]) -> str:
@@ -223,7 +204,7 @@ class PlaceMatcher:
         # (the lookahead of the names' first letters lets the scan pass other positions quickly)
         first = re.escape("".join(sorted({form[0] for form in table})))
         self._en_re = re.compile(
-            rf"(?=[{first}])(?<![A-Za-z0-9])(" + _trie_regex(table) + r")(?![A-Za-z0-9])"
+            rf"(?=[{first}])(?<![A-Za-z0-9])(" + trie_regex(table) + r")(?![A-Za-z0-9])"
         )
         cap = r"(?:[A-Z][A-Za-z]*(?:-[A-Za-z]+)*|and(?=\sTechnolog))"
         self._en_zone_tail = re.compile(
