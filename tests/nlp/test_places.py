@@ -147,7 +147,10 @@ def test_grottoes_and_river_banks_are_not_mentions(zh: Language) -> None:
 
 
 def test_jade_academies_tombs_river_banks_and_mountain_slopes(zh: Language) -> None:
-    text = "岫岩玉雕、墨玉挂件、莲池书院和西夏王陵都很有名，企业在贺兰山东麓种葡萄，萝北县位于黑龙江畔。"
+    text = (
+        "岫岩玉雕、墨玉挂件、莲池书院和西夏王陵都很有名，"
+        "企业在贺兰山东麓种葡萄，萝北县位于黑龙江畔。"
+    )
     assert codes(zh, text) == {"230421"}
     assert codes(zh, text, "REGION") == set()
     assert codes(zh, "企业在崂山脚下开了超市。") == set()
