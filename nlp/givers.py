@@ -189,19 +189,26 @@ def direct_by_givers(
     pairings: list[tuple[tuple[str, ...], str | None]],
     givers: list[tuple[str, str | None]],
     covers: Callable[[str, str], bool],
+    relations: list[str] | None = None,
 ) -> list[tuple[str, str] | None]:
     """For each two-member pairing without a direction, (source, target) when the article's
-    giving statements point one way only; `covers(a, b)` says a is b or contains it."""
+    giving statements point one way only; `covers(a, b)` says a is b or contains it.
+
+    A pair that co-builds something is directed only by its own members' giving: a city
+    giving to a city says nothing of two of their districts building a park together."""
     out: list[tuple[str, str] | None] = []
-    for members, source in pairings:
+    for index, (members, source) in enumerate(pairings):
         if source is not None or len(members) != 2:
             out.append(None)
             continue
+        own_only = relations is not None and relations[index] == "co_build"
         ways: set[tuple[str, str]] = set()
         for x, y in (members, members[::-1]):
             for giver, receiver in givers:
                 gives = covers(giver, x) and not covers(giver, y)
                 to_other = receiver is None or (covers(receiver, y) and not covers(receiver, x))
+                if own_only and giver != x and receiver != y:
+                    continue
                 if gives and to_other:
                     ways.add((x, y))
         out.append(ways.pop() if len(ways) == 1 else None)

@@ -309,7 +309,12 @@ def _finish(
         if stated:
             merged[key].inferred = False
     keys = list(merged)
-    directions = direct_by_givers([(key, merged[key].source) for key in keys], givers, covers)
+    directions = direct_by_givers(
+        [(key, merged[key].source) for key in keys],
+        givers,
+        covers,
+        [merged[key].relation for key in keys],
+    )
     for key, direction in zip(keys, directions, strict=True):
         # friendship cities that also give each other something stay friendship cities
         if direction is not None and merged[key].relation != "sister_city":

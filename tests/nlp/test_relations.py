@@ -253,6 +253,15 @@ def covers(outer: str, inner: str) -> bool:
     return outer == inner or is_parent(outer, inner)
 
 
+def test_a_co_building_pair_is_directed_only_by_its_own_giving() -> None:
+    claims: list[tuple[str, str | None]] = [("120000", "623000")]  # Tianjin helps Gannan
+    pair = [(("120103", "623001"), None)]
+    assert direct_by_givers(pair, claims, covers, ["co_build"]) == [None]
+    assert direct_by_givers(pair, claims, covers, ["pairing"]) == [("120103", "623001")]
+    own: list[tuple[str, str | None]] = [("120103", None)]  # the district itself gives
+    assert direct_by_givers(pair, own, covers, ["co_build"]) == [("120103", "623001")]
+
+
 def test_a_pair_is_directed_by_the_articles_giving_statements() -> None:
     pairings = [(HK, None), (XT, None), (("120103", "623001"), None), (TRIO, None)]
     claims: list[tuple[str, str | None]] = [
