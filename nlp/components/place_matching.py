@@ -194,6 +194,9 @@ class PlaceMatcher:
                     add(name[: typed.start()] + typed.group().lower(), d.code, full)
             for alias in self._aliases_en(gaz, d):
                 add(alias, d.code, bool(_EN_TYPE_WORDS.search(alias)))
+                if (typed := _EN_TYPE_SUFFIX.search(alias)) is not None:
+                    # "Ganzi county", "Gar county": the type word is often written lower-case
+                    add(alias[: typed.start()] + typed.group().lower(), d.code, True)
         table = {
             f: Entry("name", tuple(c), full, f in common and not full)
             for f, (c, full) in forms.items()
@@ -239,7 +242,9 @@ class PlaceMatcher:
 
             pinyin = "".join(lazy_pinyin(division.short_zh)).capitalize()
             probes |= {pinyin, "HKSAR", "Macau", "Macau SAR", "Macau Special Administrative Region"}
-        return {p for p in probes if any(d.code == division.code for d in gaz.by_name_en(p))}
+        confirmed = {p for p in probes if any(d.code == division.code for d in gaz.by_name_en(p))}
+        # and the table's own aliases ("Burang" for 普兰县, "Gar County" for 噶尔县)
+        return confirmed | set(gaz.aliases_en(division.code))
 
     def _scan_zh(self, simp: str) -> list[Hit]:
         hits = []

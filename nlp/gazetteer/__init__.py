@@ -72,6 +72,7 @@ class Gazetteer:
     ) -> None:
         self._by_code: dict[str, Division] = {}
         self._children: dict[str, list[Division]] = {}
+        self._aliases_en = dict(aliases_en or {})
         zh: dict[str, list[Division]] = {}
         en: dict[str, list[Division]] = {}
         for d in divisions:
@@ -122,6 +123,10 @@ class Gazetteer:
             if aen:
                 aliases_en[code] = tuple(aen.split("|"))
         return cls(divisions, aliases_zh, aliases_en)
+
+    def aliases_en(self, code: str | int) -> tuple[str, ...]:
+        """Other English names of a division ("Burang" for 普兰县, "Hong Kong SAR")."""
+        return self._aliases_en.get(_code(code), ())
 
     def get(self, code: str | int) -> Division | None:
         """The division with this code, or None."""

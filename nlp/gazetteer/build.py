@@ -281,6 +281,8 @@ def add_aliases(rows: Iterable[Row], namer: Namer) -> None:
             plain = namer.pinyin(r.short_zh)
             if key(plain) not in primary:
                 r.aliases_en.add(plain)
+                if r.name_en.startswith(r.short_en + " "):  # "Ganzi County" for Garze County
+                    r.aliases_en.add(plain + r.name_en[len(r.short_en) :])
         r.aliases_en = {a for a in r.aliases_en if key(a) not in (key(r.name_en), key(r.short_en))}
 
 

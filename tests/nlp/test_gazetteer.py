@@ -170,6 +170,11 @@ def test_pinyin_and_romanisation_overrides(gaz: Gazetteer) -> None:
     assert codes(gaz.by_name_en("Shanxi")) == ["140000"]  # plain pinyin of 陕西 is not an alias
     assert codes(gaz.by_name_en("Xizang")) == ["540000"]
     assert codes(gaz.by_name_en("Lu'an")) == ["341500"]
+    # names the English press uses instead of the pinyin, and the pinyin of romanised names
+    assert codes(gaz.by_name_en("Burang")) == ["542521"]
+    assert "Gar County" in gaz.aliases_en("542523")
+    assert codes(gaz.by_name_en("Ganzi County")) == ["513328"]
+    assert gaz.aliases_en("440705") == ()
 
 
 def test_municipalities(gaz: Gazetteer) -> None:

@@ -231,6 +231,14 @@ def test_english_names_only_written_with_their_suffix_take_it_in_lower_case(en: 
     assert codes(en, "Rain fell on the county.") == set()
 
 
+def test_english_names_other_than_pinyin_are_aliases(en: Language) -> None:
+    # Tibetan and Uygur names the English press uses, with or without the type word
+    text = "Hebei helps Gar county and Burang County in Ngari; Lhatse, Yengisar and Sertar too."
+    assert codes(en, text) >= {"542523", "542521", "540225", "653123", "513333"}
+    # the pinyin of a romanised name, with its type word, is the county, not the prefecture
+    assert codes(en, "Ganzi county in Sichuan received 60 million yuan.") == {"513328"}
+
+
 def test_full_name_before_zone_stays_a_district(zh: Language) -> None:
     found = ents(zh, "江门市高新区与天津滨海新区，银湖湾滨海新区。")
     assert ("江门市", "DISTRICT", "440700") in found
