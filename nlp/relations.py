@@ -25,7 +25,9 @@ from nlp.lexicon import Hit, Lexicon, load_toml
 # Most specific relation first: when a sentence has several, the first found here wins.
 RELATION_ORDER = ("assistance", "sister_city", "pairing", "co_build", "cooperation")
 GROUP_MARKER = re.compile(
-    r"^\s*的?(?:三方|四方|三地|三区|三县|三市|四地|两地|等地|trio|three|four)", re.I
+    r"^\s*的?(?:三方|四方|三地|三区|三县|三市|四地|两地|两市|两区|两县|两城|兩地|兩市|兩區|兩縣|"
+    r"等地|trio|three|four)",
+    re.I,
 )
 LIST_SEPARATOR = re.compile(r"[、,，;；]")
 HYPHEN = re.compile(r"^\s*[-–—/／－]\s*$")
@@ -209,8 +211,17 @@ NEAR_ZH = re.compile(
 )
 
 
+# "推进会日前在西昌召开", "将于下月在香港举办推介会": where a meeting or fair is held is no party.
+VENUE_ZH = re.compile(
+    r"在([^，,。；与和在]{2,10}?)(?:召开|舉行|举行|举办|舉辦|开幕|開幕|闭幕|閉幕|揭幕|启动|啟動)"
+)
+
+
 def _mask_neighbours(sentence: str, places: list[PlaceRef]) -> tuple[str, list[PlaceRef]]:
     spans = [(m.start(), m.end()) for m in NEAR_ZH.finditer(sentence)]
+    spans += [(m.start(1), m.end(1)) for m in VENUE_ZH.finditer(sentence)]
+    if not spans:
+        return sentence, places
     kept = [p for p in places if not any(start <= p.start < end for start, end in spans)]
     chars = list(sentence)
     for start, end in spans:
@@ -251,7 +262,7 @@ def find_pairings(
     if not chinese:
         sentence, places = mask_asides(sentence, places, lex)
         places = _outside_event_names(sentence, places)
-    elif NEAR_ZH.search(sentence):
+    else:
         sentence, places = _mask_neighbours(sentence, places)
     if len({p.code for p in places}) < 2:
         return []
@@ -304,6 +315,9 @@ def _whole_group(
     located = [c for c in codes if not any(is_parent(c, o) for o in codes if o != c)]
     if len(located) != count or any(len(f.members) >= count for f in found):
         return found
+    first, last = places[0], places[-1]
+    if IN_ZH.search(sentence, 0, first.start) and PLACES_AFTER_ZH.match(sentence, last.end):
+        return found  # "三市将在A、B和C交界地带建设": where, not who
     whole = set(located)
     kept = [f for f in found if not set(f.members) < whole]
     return [*kept, Found(tuple(sorted(located)), relation, None, None)]
@@ -443,6 +457,15 @@ def _emit(
             for a, b in zip(group.places, group.places[1:], strict=False)
         ):
             continue  # "两市合作将延伸至密山市、虎林市": a list, after the pair named before
+        after = sentence[group.places[-1].end :]
+        if _listed_only(sentence, group.places) and (
+            OBJECTS_AFTER_ZH.match(after)
+            or not (
+                GROUP_MARKER.match(after)
+                or any(h.text.lower() not in WEAK for h in lex.relations.find(sentence))
+            )
+        ):
+            continue  # "用于彭阳、泾源两县的…", "固安县、大厂县签约的项目": a list, not a pair
         if IN_ZH.search(sentence, 0, group.places[0].start) and PLACES_AFTER_ZH.match(
             sentence, group.places[-1].end
         ):
@@ -470,7 +493,18 @@ def _own_relation(sentence: str, group: _Group, lex: RelationLexicon) -> str | N
 
 
 IN_ZH = re.compile(r"[在于於]\s*$")
-PLACES_AFTER_ZH = re.compile(r"\s*(?:等地|等县|等縣|等市|等区|等區|两地|兩地|三地|四地)")
+PLACES_AFTER_ZH = re.compile(
+    r"\s*(?:等地|等县|等縣|等市|等区|等區|两地|兩地|三地|四地|交界|接壤|一带|一帶|境内|境內)"
+)
+OBJECTS_AFTER_ZH = re.compile(r"\s*(?:等|[两兩三四五])?(?:地|县|縣|区|區|市|镇|鎮|乡|鄉)?的")
+
+
+def _listed_only(sentence: str, places: list[PlaceRef]) -> bool:
+    """Whether a group's places are only listed ("A、B"), with no link word between them."""
+    return len(places) >= 2 and all(
+        sentence[a.end : b.start].strip() in ("、", ",", "，")
+        for a, b in zip(places, places[1:], strict=False)
+    )
 LOCATED_IN = re.compile(r"(?:\b(?:in|at|inside)\s+(?:the\s+)?|在|于|落户)$", re.IGNORECASE)
 
 

@@ -28,7 +28,8 @@ OWN_UNITS_ZH = re.compile(r"的?(?:两|三|四|几|多|\d+)个?(?:乡镇|镇|乡
 # "澳门一家文创企业", "深圳企业", "a Beijing data company": the place only says whose firm it is.
 FIRM_AFTER = re.compile(
     r"(?:一家|一批|多家|\d+家|的)?[^，。；、与和及,;]{0,8}?(?:企业|企業|公司|集团|集團|商会|商會|协会|協會|基金会|基金會|"
-    r"贸易发展局|貿易發展局|贸发局|貿發局)"
+    r"贸易发展局|貿易發展局|贸发局|貿發局|茶企|车企|車企|药企|藥企|民企|国企|國企|外企|侨企|僑企|"
+    r"港企|商超|合作社|旅行社|业界|業界|商界)"
 )
 FIRM_AROUND_EN = re.compile(
     r"(?:\s+[a-z][\w-]*){0,3}\s+(?:company|companies|firm|firms|group|enterprise|enterprises)\b"

@@ -283,6 +283,8 @@ def add_aliases(rows: Iterable[Row], namer: Namer) -> None:
                 r.aliases_en.add(plain)
                 if r.name_en.startswith(r.short_en + " "):  # "Ganzi County" for Garze County
                     r.aliases_en.add(plain + r.name_en[len(r.short_en) :])
+        if " Wing " in r.name_en:  # "Horqin Right Front Banner" for ... Right Wing Front Banner
+            r.aliases_en.add(r.name_en.replace(" Wing ", " "))
         r.aliases_en = {a for a in r.aliases_en if key(a) not in (key(r.name_en), key(r.short_en))}
 
 

@@ -171,6 +171,21 @@ TRIO = ("440703", "440704", "440785")
         ("蓬江区与恩平市结为友好县区。", {(("440703", "440785"), "sister_city", None, None)}),
         # "位于X的Y": X only locates Y
         ("新会区与位于江门市东部的鹤山市结对。", {(("440705", "440784"), "pairing", None, None)}),
+        # a venue, places listed as objects, places that only say where: no pair
+        ("鹤山市对口帮扶工作推进会日前在开平市召开。", set()),
+        (
+            "新会区向台山市提供协作资金，用于开平市、鹤山市两市的饮水工程。",
+            {(XT, "cooperation", None, None)},
+        ),
+        ("开幕当天，开平市、鹤山市签约的项目合计148亿元。", set()),
+        (
+            "江门市鹤山市、开平市两市结成对口合作城市以来，落地项目40余个。",
+            {(HK, "cooperation", None, None)},
+        ),
+        (
+            "三市将在新会区、台山市和开平市交界地带携手建设合作区。",
+            set(),
+        ),
         # an event named after its places is not their pair
         ("The memorandum was signed during the Shenzhen-Shanwei Week.", set()),
         # a list after the pair named before, and places where work is done, are no pair
