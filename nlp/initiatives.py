@@ -69,7 +69,8 @@ MONEY_VERBS = re.compile(
     r"\b(?:spend|spends|spent|invest|invests|invested|channel|channels|provide|provides|"
     r"allocate|allocated|allocates|earmark|earmarked|put up|budget|budgeted|finance|finances|"
     r"contribute|contributes|contributed|set up|raise|raised|received|receive|starts with|"
-    r"will go to|goes to|go to|will go towards|goes towards)\b|投向|下达|下達|获得|獲得",
+    r"will go to|goes to|go to|will go towards|goes towards|"
+    r"put(?:s|ting)?(?=[^.;]{0,40}\binto\b))\b|投向|下达|下達|获得|獲得",
     re.IGNORECASE,
 )
 
@@ -77,7 +78,8 @@ MONEY_VERBS = re.compile(
 # After an amount, these introduce what it pays for.
 PURPOSE = re.compile(
     r"用于|用来|投向|专门用于|重点用于|支持|\b(?:for|to build|to upgrade|to develop|to fund|"
-    r"to finance|to support|to expand|on)\b",
+    r"to finance|to support|to expand|on|(?:will )?go (?:mainly |mostly |largely )?(?:to|towards)|"
+    r"goes (?:mainly |mostly |largely )?(?:to|towards))\b",
     re.IGNORECASE,
 )
 NOT_PURPOSE = frozenset({"fund", "agreement", "other"})
@@ -125,9 +127,11 @@ FIRMS_BEFORE = re.compile(
 FIRM_INVESTS = re.compile(
     r"(?:企业|企業|公司|集团|集團)[^，。；,;]{0,6}?(?:投资|投資|追加投资|斥资|斥資|注资|注資)"
     # "长春一家文创企业已与当地合作社签约": a firm that signs is investment promotion
-    r"|(?:一家|多家|\d+家|几家|幾家)[^，。；,;]{0,10}?(?:企业|企業|公司|集团|集團)"
+    r"|(?:(?:一家|多家|\d+家|几家|幾家)[^，。；,;]{0,10}?)?"
+    r"(?:企业|企業|公司|集团|集團|[车車药藥茶民国國外侨僑港]企)"
     r"[^，。；,;]{0,14}?(?:签约|簽約|签订|簽訂|签署|簽署)"
-    r"|\b(?:firms?|compan(?:y|ies)|group|investors)\s+(?:will\s+|has\s+|have\s+)?"
+    r"|\b(?:firms?|compan(?:y|ies)|group|investors|maker|makers)(?:,\s*which|,\s*who|\s+that)?"
+    r"\s+(?:will\s+|has\s+|have\s+)?"
     r"(?:also\s+)?invest(?:s|ed|ing)?\b",
     re.IGNORECASE,
 )
@@ -177,7 +181,8 @@ SIGNED_PROJECTS = re.compile(
 SENT_PEOPLE = re.compile(
     r"(?:选派|派出|派驻|互派|派遣|选调|選派|派駐|互派)[^，。；,;]{0,12}?"
     r"(干部|教师|医生|专家|人才|技术人员|醫生|教師|幹部|專家|工作队|医疗队)"
-    r"|\b(?:sent|send|sends|posted|posts|seconded|dispatched|dispatches)\b[^.,;]{0,30}?"
+    r"|\b(?:sent|send|sends|sending|posted|posts|posting|seconded|dispatched|dispatches)\b"
+    r"[^.,;]{0,30}?"
     r"\b(officials|cadres|teachers|doctors|experts|specialists|technicians|staff|aid workers)\b",
     re.IGNORECASE,
 )
@@ -194,7 +199,8 @@ CONVERSION = re.compile(
 # "与襄阳市签约，投资15亿元…"): the firm's deal, investment promotion.
 FIRM_MONEY = re.compile(
     r"(?:采购|採購|收购|收購|订购|訂購|\b(?:purchases?|buy|buys|orders?)\b)[^，。；,;]{0,20}$"
-    r"|(?:^|[，,]\s*)(?:并|並|将|將|拟|擬|计划|計劃)?(?:投资|投資)\s*$",
+    r"|(?:^|[，,；;]\s*)[^，,。；;]{0,6}?(?<![总總])(?:投资|投資)\s*(?:约|約|逾|近|超过|超過)?\s*$"
+    r"|\bwill invest\s*(?:about|some|around|nearly|over)?\s*$",
     re.IGNORECASE,
 )
 FARMING = re.compile(r"农业|農業|\b(?:agricultural|agriculture|farming)\b", re.IGNORECASE)
@@ -283,7 +289,7 @@ def find_initiatives(
         ):
             paid.append(("fund", amount))  # "设立3300万元产业协作基金": the fund's money
             continue
-        if "investment_promotion" in types and FIRM_MONEY.search(
+        if FIRM_INVESTS.search(sentence) and FIRM_MONEY.search(
             sentence, max(0, amount.start - 30), amount.start
         ):
             paid.append(("investment_promotion", amount))

@@ -505,6 +505,8 @@ def _listed_only(sentence: str, places: list[PlaceRef]) -> bool:
         sentence[a.end : b.start].strip() in ("、", ",", "，")
         for a, b in zip(places, places[1:], strict=False)
     )
+
+
 LOCATED_IN = re.compile(r"(?:\b(?:in|at|inside)\s+(?:the\s+)?|在|于|落户)$", re.IGNORECASE)
 
 

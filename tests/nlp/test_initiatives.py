@@ -384,3 +384,44 @@ def test_an_agricultural_park_is_a_farming_project_a_mushroom_park_a_park() -> N
 
 def test_a_group_named_again_brings_its_places() -> None:
     assert kinds("今年下达三县的帮扶资金共5.4亿元。", places=False) == {"fund": 540_000_000}
+
+
+def test_a_firm_that_signs_and_then_invests_is_investment_promotion() -> None:
+    result = kinds("会上，开平市与香港一家物流集团签约，后者将投资港币45亿元在开平建设商贸物流园。")
+    assert result["investment_promotion"] == 4_500_000_000
+    result = kinds(
+        "Heshan also signed a deal with a Hong Kong logistics group, which will invest "
+        "HK$3.8 billion in a cold-chain hub."
+    )
+    assert result["investment_promotion"] == 3_800_000_000
+    # a total investment is not the firm's deal
+    assert kinds("两地将共建产业转移园，引进企业12家，计划总投资9.8亿元。")["industrial_park"] == (
+        980_000_000
+    )
+
+
+def test_money_that_goes_to_several_uses_or_into_a_place_is_a_fund() -> None:
+    result = found(
+        "This year's allocation of 240 million yuan will go mainly to potato processing and "
+        "herbal medicine in Kaiping."
+    )
+    assert ("fund", 240_000_000) in {(i.type, i.amount.value) for i in result if i.amount}
+    result = found("Heshan is putting 52 million yuan into Kaiping, most of it for a juice plant.")
+    assert [i.amount.value for i in result if i.amount] == [52_000_000]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "kind"),
+    [
+        (
+            "Heshan has paired with Kaiping, sending 18 teachers and doctors there.",
+            "talent_exchange",
+        ),
+        ("Heshan and Kaiping became friendship cities on September 28, 2024.", "agreement"),
+        ("两地职业院校还将互派50名学生交流学习。", "education"),
+        ("鹤山还推出了开平一日游线路。", "tourism_culture"),
+        ("其中1200万元用于开平黑土地保护性耕作示范区建设。", "rural_revitalisation"),
+    ],
+)
+def test_more_domain_words(sentence: str, kind: str) -> None:
+    assert kind in kinds(sentence)
