@@ -26,6 +26,7 @@ from nlp.relations import (
 # channel 1.8 billion yuan into projects in Shanwei".
 GIVING = re.compile(
     r"投入|安排(?![，,。下])|拨付|援建|出资|资助|捐赠|选派|派出|派驻|输送|支持|支援|帮扶|援助|帮助|协助|"
+    r"下达|下達|划拨|劃撥|追加|"
     r"\b(?:sends?|sent|will send|channels?|channelled|channeled|put up|puts up|provides?|"
     r"provided|donates?|donated|finances?|financed|funded|supports?|supported|"
     r"helps?|helped|assists?|assisted|earmark(?:s|ed)?|allocat(?:es?|ed)|sets? aside|"

@@ -286,7 +286,7 @@ def find_pairings(
             and not _pair_named_before(sentence, first.start)
         ):
             found.append(Found(tuple(sorted(located)), relation, None, None, inferred=True))
-    return [_direct(f, ordered, helps) for f in found]
+    return [_direct(sentence, f, ordered, helps) for f in found]
 
 
 # "三地", "the three-way partnership": how many places a sentence says form its group.
@@ -323,13 +323,17 @@ def _whole_group(
     return [*kept, Found(tuple(sorted(located)), relation, None, None)]
 
 
-def _direct(found: Found, places: list[PlaceRef], helps: list[Hit]) -> Found:
+def _direct(sentence: str, found: Found, places: list[PlaceRef], helps: list[Hit]) -> Found:
     """ "A与B结对，援建B的医院": the member named after the helping verb is the one helped."""
     if found.relation != "assistance" or found.source is not None or len(found.members) != 2:
         return found
     for verb in helps:
         before = {p.code for p in places if p.end <= verb.start} & set(found.members)
-        after = {p.code for p in places if p.start >= verb.end} & set(found.members)
+        # the helped place is in the verb's own clause ("…结对帮扶协议，金牛区承诺…" names the
+        # helper again as the next clause's subject)
+        stop = CLAUSE_END.search(sentence, verb.end)
+        end = stop.start() if stop else len(sentence)
+        after = {p.code for p in places if verb.end <= p.start < end} & set(found.members)
         if len(after) == 1 and before and before != after:
             (target,) = after
             (source,) = set(found.members) - after
@@ -404,6 +408,9 @@ def _groups(
             helper, helped = (prev.code, unit[0].code)
             if bridge == "passive":
                 helper, helped = helped, helper
+            if helper == helped and current.places[0].code != helped:
+                # "金凤区与隆德县结对以来，已累计向隆德县投入…": the group's subject gives
+                helper = current.places[0].code
             if current.source is not None and current.source != helper:
                 # "A supports B and C supports D": C starts a group of its own
                 if prev in current.places:

@@ -25,6 +25,10 @@ _EN_TYPE_WORDS = re.compile(
 )
 
 
+# Characters of the common words whose 区 makes a phrase of place (老城区, 城北区, 矿区).
+AREA_WORD = re.compile("[城东西南北中郊矿江河湖山岸港市]")
+
+
 @dataclass(frozen=True)
 class Entry:
     """What a name form stands for: candidate codes, or a zone / blocker word."""
@@ -113,7 +117,10 @@ class PlaceMatcher:
                     codes.append(d.code)
         # 区 also means "area": a common word with 区 is still a phrase (老城区, 城北区), but
         # a landmark with 区 is the district named after it (西湖区, 黄山区)
-        common |= {n for n in forms if n.endswith("区") and n[:-1] in common}
+        # (only words of place and direction: 和平区, 光明区 are districts, not phrases)
+        common |= {
+            n for n in forms if n.endswith("区") and n[:-1] in common and AREA_WORD.search(n[:-1])
+        }
         landmarks = {to_simplified(w) for w in lex["landmarks"]}
         common = (common | landmarks) - {n + "区" for n in landmarks}
         table: dict[str, Entry] = {

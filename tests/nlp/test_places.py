@@ -122,6 +122,14 @@ def test_common_words_are_not_places(zh: Language) -> None:
     assert codes(zh, "辽宁丹东推进乡村振兴。") == {"210600"}
 
 
+def test_a_common_word_with_district_is_the_district_unless_it_names_an_area(
+    zh: Language,
+) -> None:
+    # 和平区 and 光明区 are districts wherever they stand; 老城区 and 城北区 are areas
+    assert codes(zh, "天津市和平区与隆化县结对。今年和平区向隆化县投入资金。") >= {"120101"}
+    assert codes(zh, "老城区和城北区的道路正在改造。") == set()
+
+
 def test_common_word_counts_with_suffix_parent_or_list(zh: Language) -> None:
     assert codes(zh, "云浮市新兴县发展新兴产业。") == {"445300", "445321"}
     assert codes(zh, "云浮新兴的温泉很有名。") == {"445300", "445321"}

@@ -171,6 +171,20 @@ TRIO = ("440703", "440704", "440785")
         ("蓬江区与恩平市结为友好县区。", {(("440703", "440785"), "sister_city", None, None)}),
         # "位于X的Y": X only locates Y
         ("新会区与位于江门市东部的鹤山市结对。", {(("440705", "440784"), "pairing", None, None)}),
+        # the group's subject gives when the sentence names the helped place again
+        (
+            "新会区与台山市结对以来，已累计向台山市投入帮扶资金1.2亿元。",
+            {(XT, "assistance", "440705", "440781")},
+        ),
+        # the helped place is in the helping verb's own clause, not the next clause's subject
+        (
+            "新会区与台山市签署新一轮结对帮扶协议，新会区承诺每年投入帮扶资金。",
+            {(XT, "assistance", None, None)},
+        ),
+        (
+            "Under the programme, Xinhui will also help Taishan build a tea centre.",
+            {(XT, "assistance", "440705", "440781")},
+        ),
         # a venue, places listed as objects, places that only say where: no pair
         ("鹤山市对口帮扶工作推进会日前在开平市召开。", set()),
         (
