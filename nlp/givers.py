@@ -106,8 +106,14 @@ def find_givers(
             and not LISTED.match(sentence, p.end)
             and not LISTED_BEFORE.search(sentence, 0, p.start)
         ]
+        where = WHERE_CLAUSE.search(sentence, max(0, clause - 1), verb.start())
         if fronted is not None and fronted.code != giver:
             out.append((giver, fronted.code))  # "在温泉县，宜昌市帮助建成的…"
+        elif not after and where is not None:
+            # "…will go to Gyantse County, where Shanghai also funded a plant"
+            place = next((p for p in reversed(ordered) if p.end <= where.start()), None)
+            if place is not None and place.code != giver:
+                out.append((giver, place.code))
         elif after:
             out.append((giver, after[0]))
         elif AID_OBJECT.search(sentence, verb.start(), end):
@@ -115,6 +121,7 @@ def find_givers(
     return list(dict.fromkeys(out))
 
 
+WHERE_CLAUSE = re.compile(r",\s*where\b[^,.;]*$", re.IGNORECASE)
 BUSINESS_OBJECT = re.compile(r"[^，,。；]{0,6}?(?:招商|考察|商务|推介)")
 LISTED = re.compile(r"[、]")
 LISTED_BEFORE = re.compile(r"、$|、[^，,。；]{1,12}[和及]$")
@@ -179,8 +186,11 @@ def _helped_by(
             and p.code != helper.code
         ]
         if sentence[start:end].isascii():
-            # "a fair in Bachu sponsored by Baoshan": the place nearest before is helped
-            others = [p for p in others if p.end <= start][-1:] or others
+            # "a fair in Bachu sponsored by Baoshan": the place nearest before is helped, not
+            # one that only locates it ("Makit County in Kashgar Prefecture will receive…")
+            before = [p for p in others if p.end <= start]
+            before = [p for p in before if not any(is_parent(p.code, o.code) for o in before)]
+            others = before[-1:] or others
         if others:
             out.append((helper.code, others[0].code))
     return out

@@ -51,7 +51,11 @@ SAME_PLACE = re.compile(r"^\s*[(（]?\s*$")  # "Xinhui District (新会区)"
 SENTENCE_PUNCT = re.compile(r"[。！？!?;；]")
 CLAUSE_END = re.compile(r"[，,；;。！？!?]")
 CHINESE = re.compile(r"[\u4e00-\u9fff]")
-FROM_BEFORE = re.compile(r"\bfrom\s+(?:its\s+|the\s+)?$", re.IGNORECASE)
+FROM_BEFORE = re.compile(r"\bfrom\s+(?:its\s+|the\s+)?$|来自$|來自$", re.IGNORECASE)
+# "其中7600万元定向投入竹溪县": a share of the money, not the pair's place
+SHARE_BETWEEN = re.compile(r"其中|其餘|其余|\bof which\b", re.IGNORECASE)
+WHICH_BETWEEN = re.compile(r"^\s*,\s*(?:which|whom|that)\s+$", re.IGNORECASE)
+WHICH_ADVERB = re.compile(r"^\s*(?:(?:also|has|have|had|long|since)\s+)*", re.IGNORECASE)
 MAX_GAP_ZH = 30
 MAX_GAP_EN = 90
 MAX_LINK_ZH = 10
@@ -133,6 +137,12 @@ def _bridge(
         return None
     if chinese and TO_ZH.search(between) and SUPPORT_AFTER_ZH.match(after):
         return "directed"  # "无锡将在…方面对徐州给予支持", "福建向宁夏投入资金"
+    if (
+        not chinese
+        and WHICH_BETWEEN.match(between)
+        and any(h.start == 0 for h in lex.directed.find(WHICH_ADVERB.sub("", after, count=1)))
+    ):
+        return "passive"  # "Yopurga County, which Shandong also assists": Shandong helps
     if (
         chinese
         and BY_ZH.search(between)
@@ -280,9 +290,12 @@ def find_pairings(
         first = next(p for p in ordered if p.code in located)
         # "a team drawn from Nanchang and Ganzhou": where people come from, not a pair; "两市
         # 合作将延伸至…": the pair is the one named before
+        second = next((p for p in ordered if p.code in located and p.code != first.code), first)
         if (
             len(located) == 2
             and not FROM_BEFORE.search(sentence, 0, first.start)
+            and not FROM_BEFORE.search(sentence, 0, second.start)
+            and not SHARE_BETWEEN.search(sentence, first.end, second.start)
             and not _pair_named_before(sentence, first.start)
         ):
             found.append(Found(tuple(sorted(located)), relation, None, None, inferred=True))
@@ -292,7 +305,8 @@ def find_pairings(
 # "三地", "the three-way partnership": how many places a sentence says form its group.
 GROUP_COUNT = re.compile(
     r"([三四五])(?:方|地|区|县|市|城|區|縣)|\b(three|four|five)[- ](?:way|party|sided)\b"
-    r"|\b(three|four|five) (?:districts|cities|counties|places|localities|sides)\b|\b(trio)\b",
+    r"|\b(three|four|five) (?:districts|cities|counties|places|localities|sides|neighbours|"
+    r"neighbors|partners)\b|\b(trio)\b",
     re.IGNORECASE,
 )
 COUNTS = {"三": 3, "四": 4, "五": 5, "three": 3, "four": 4, "five": 5, "trio": 3}

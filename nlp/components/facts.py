@@ -24,7 +24,9 @@ from nlp.relations import (
 
 LINKED = ("DISTRICT", "REGION")
 # "奉节县的两个乡镇", "县里的3个村": towns or villages of the place are the party.
-OWN_UNITS_ZH = re.compile(r"的?(?:两|三|四|几|多|\d+)个?(?:乡镇|镇|乡|村|街道|社区)")
+OWN_UNITS_ZH = re.compile(
+    r"的?(?:两|三|四|几|多|\d+)个?[^，。；、与和及]{0,6}?(?:乡镇|镇|乡|村|街道|社区)"
+)
 # "澳门一家文创企业", "深圳企业", "a Beijing data company": the place only says whose firm it is.
 FIRM_AFTER = re.compile(
     r"(?:一家|一批|多家|\d+家|的)?[^，。；、与和及,;]{0,8}?(?:企业|企業|公司|集团|集團|商会|商會|协会|協會|基金会|基金會|"
@@ -32,7 +34,8 @@ FIRM_AFTER = re.compile(
     r"港企|商超|合作社|旅行社|业界|業界|商界)"
 )
 FIRM_AROUND_EN = re.compile(
-    r"(?:\s+[a-z][\w-]*){0,3}\s+(?:company|companies|firm|firms|group|enterprise|enterprises)\b"
+    r"(?:['’]s)?(?:\s+[a-z][\w-]*){0,3}\s+(?:company|companies|firm|firms|group|enterprise|"
+    r"enterprises|authority)\b"
     r"|(?:\s+[A-Z][\w-]*){0,2}\s+(?:Foundation|Trade Development Council|Chamber of Commerce|"
     r"Association|Federation)\b"
 )

@@ -218,6 +218,9 @@ def test_without_a_pairing_an_initiative_told_without_places_is_the_ones_before(
         "会上，南宁市与香港贸易发展局签订协议，将在香港举办商品周。",
         "此外，广元市利州区的12家茶企与兰溪市两家连锁商超签订了年度采购协议。",
         "正定县则与香港旅游业界签署客源互送协议。",
+        "同日，新会区还与台山市的3个药材专业村签订了种苗互供协议。",
+        "Under one of the deals, Hong Kong's airport authority will help build a logistics hub "
+        "in Tianjin's Dongli district.",
     ],
 )
 def test_zones_and_trade_bodies_are_no_party(analyzer: Analyzer, text: str) -> None:

@@ -164,6 +164,7 @@ def test_jade_academies_tombs_river_banks_and_mountain_slopes(zh: Language) -> N
     assert codes(zh, "企业在崂山脚下开了超市。") == set()
     assert codes(zh, "学生参观了古田会议会址，又去看了元阳梯田。") == set()
     assert codes(zh, "资金用于加工厂和县城供水管网改造。") == set()
+    assert codes(zh, "丹江口水库是水源地，太子河沿岸风光秀丽。") == set()
     assert codes(zh, "山西省援疆干部抵达新疆生产建设兵团第六师五家渠市。", "REGION") == {"140000"}
 
 
@@ -251,6 +252,8 @@ def test_english_names_other_than_pinyin_are_aliases(en: Language) -> None:
     # "Right Front Banner" is written without "Wing" as often as with it
     assert codes(en, "Horqin Right Front Banner in Hinggan League") >= {"152221"}
     assert codes(en, "Xuanwei ham, Dafeng port and the Sanjiang Plain in China.") == set()
+    text = "The Tianshan Grand Canyon, the Langzhong Ancient City and Wuyi rock tea in China."
+    assert codes(en, text) == set()
 
 
 def test_full_name_before_zone_stays_a_district(zh: Language) -> None:

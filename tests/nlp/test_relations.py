@@ -185,6 +185,19 @@ TRIO = ("440703", "440704", "440785")
             "Under the programme, Xinhui will also help Taishan build a tea centre.",
             {(XT, "assistance", "440705", "440781")},
         ),
+        # "A, which B assists": B helps A
+        (
+            "Neighbouring Taishan, which Xinhui also assists, opened a plant built by a firm.",
+            {(XT, "assistance", "440705", "440781")},
+        ),
+        # where goods come from (来自), and a share of the money for a county
+        ("在新会区一家消费帮扶馆里，来自台山市的香菇摆满了货架。", set()),
+        ("今年深圳市安排协作资金3.2亿元，支持江门市发展，其中7600万元定向投入台山市。", set()),
+        (
+            "Xinhui, Taishan and Kaiping, three neighbours near the river, launched a joint "
+            "tourism alliance.",
+            {(("440705", "440781", "440783"), "cooperation", None, None)},
+        ),
         # a venue, places listed as objects, places that only say where: no pair
         ("鹤山市对口帮扶工作推进会日前在开平市召开。", set()),
         (
@@ -231,7 +244,7 @@ def test_no_pairing(sentence: str) -> None:
 def givers(sentence: str) -> list[tuple[str, str | None]]:
     pattern = re.compile("|".join(sorted(map(re.escape, NAMES), key=len, reverse=True)))
     places = [PlaceRef(NAMES[m.group(0)], m.start(), m.end()) for m in pattern.finditer(sentence)]
-    return find_givers(sentence, places)
+    return find_givers(sentence, places, is_parent)
 
 
 def test_who_gives_money_or_people_to_whom() -> None:
@@ -276,6 +289,13 @@ def test_who_gives_money_or_people_to_whom() -> None:
     assert givers("Shanwei has sent 20 village cadres to Shenzhen for training.") == []
     assert givers("汕尾市也派出15名干部到深圳市跟岗学习。") == []
     assert givers("深圳市选派15名干部到汕尾市挂职。") == [("440300", "441500")]
+    # the place a "where" clause attaches to receives; a place that only locates does not
+    assert givers("Money will go to Shanwei, where Shenzhen also funded a plant.") == [
+        ("440300", "441500")
+    ]
+    assert givers("Lufeng City in Shanwei will receive 310 million yuan from Shenzhen.") == [
+        ("440300", "441581")
+    ]
 
 
 def covers(outer: str, inner: str) -> bool:
