@@ -130,9 +130,9 @@ FIRM_INVESTS = re.compile(
     r"|(?:(?:一家|多家|\d+家|几家|幾家)[^，。；,;]{0,10}?)?"
     r"(?:企业|企業|公司|集团|集團|[车車药藥茶民国國外侨僑港]企)"
     r"[^，。；,;]{0,14}?(?:签约|簽約|签订|簽訂|签署|簽署)"
-    r"|\b(?:firms?|compan(?:y|ies)|group|investors|maker|makers)(?:,\s*which|,\s*who|\s+that)?"
-    r"\s+(?:will\s+|has\s+|have\s+)?"
-    r"(?:also\s+)?invest(?:s|ed|ing)?\b",
+    r"|\b(?:firms?|compan(?:y|ies)|group|investors|maker|makers|trader|traders)"
+    r"(?:,\s*which|,\s*who|\s+that)?\s+(?:will\s+|has\s+|have\s+)?(?:also\s+)?"
+    r"(?:invest(?:s|ed|ing)?|agreed to (?:buy|build|invest|set up)|will buy|signed)\b",
     re.IGNORECASE,
 )
 # A fund that gives ("基金将捐出1.5亿港元"): the giver, not where the money goes.
@@ -181,7 +181,8 @@ SIGNED_PROJECTS = re.compile(
 SENT_PEOPLE = re.compile(
     r"(?:选派|派出|派驻|互派|派遣|选调|選派|派駐|互派)[^，。；,;]{0,12}?"
     r"(干部|教师|医生|专家|人才|技术人员|醫生|教師|幹部|專家|工作队|医疗队)"
-    r"|\b(?:sent|send|sends|sending|posted|posts|posting|seconded|dispatched|dispatches)\b"
+    r"|\b(?:sent|send|sends|sending|posted|posts|posting|seconded|dispatched|dispatches|swap|"
+    r"swaps|swapped|exchange|exchanged)\b"
     r"[^.,;]{0,30}?"
     r"\b(officials|cadres|teachers|doctors|experts|specialists|technicians|staff|aid workers)\b",
     re.IGNORECASE,
@@ -207,6 +208,25 @@ FARMING = re.compile(r"农业|農業|\b(?:agricultural|agriculture|farming)\b", 
 FUND_VERB = re.compile(
     r"\b(?:will|would|to|shall|can|could|may|also|jointly|help|helps|helped)\s+$", re.IGNORECASE
 )
+TEACHERS = re.compile(r"教师|教師|老师|老師|\bteachers?\b", re.IGNORECASE)
+DOCTORS = re.compile(r"医生|醫生|医疗队|醫療隊|医务|醫務|\bdoctors?\b|\bmedics?\b", re.IGNORECASE)
+OTHER_PEOPLE = re.compile(
+    r"干部|幹部|人才|专家|專家|技术人员|技術人員|工作队|\b(?:officials|cadres|experts|specialists|"
+    r"technicians|staff)\b",
+    re.IGNORECASE,
+)
+
+
+def _people_type(sentence: str, m: re.Match[str]) -> str:
+    """Teachers alone are education, doctors alone health, others or a mix an exchange."""
+    stop = CLAUSE_BREAK.search(sentence, m.end())
+    people = sentence[m.start() : stop.start() if stop else len(sentence)]
+    teachers, doctors = TEACHERS.search(people), DOCTORS.search(people)
+    if OTHER_PEOPLE.search(people) or (teachers and doctors):
+        return "talent_exchange"
+    return "education" if teachers else "health" if doctors else "talent_exchange"
+
+
 TRAINING = re.compile(r"培训|培訓|train|trains|trained|training", re.IGNORECASE)
 OFFICIALS = re.compile(
     r"干部|幹部|官员|官員|公务员|公務員|挂职|掛職|\b(?:officials|cadres|civil servants)\b",
@@ -329,7 +349,7 @@ def _things(sentence: str, names: list[tuple[int, int]]) -> list[Hit]:
         ]
         + [
             # the people sent are the thing named; words before them keep their own types
-            Hit("talent_exchange", m.group(m.lastindex or 0), *m.span(m.lastindex or 0))
+            Hit(_people_type(sentence, m), m.group(m.lastindex or 0), *m.span(m.lastindex or 0))
             for m in SENT_PEOPLE.finditer(sentence)
         ]
     )
@@ -356,7 +376,9 @@ def _things(sentence: str, names: list[tuple[int, int]]) -> list[Hit]:
             continue
         if hit.text.lower() in SIGN_VERBS and FIRMS_BEFORE.search(sentence, 0, hit.start):
             hit = Hit("investment_promotion", hit.text, hit.start, hit.end)
-        if TRAINING.fullmatch(hit.text) and not OFFICIALS.search(sentence):
+        if hit.key == "education" and TRAINING.search(hit.text) and OFFICIALS.search(sentence):
+            hit = Hit("talent_exchange", hit.text, hit.start, hit.end)  # officials' courses
+        elif TRAINING.fullmatch(hit.text) and not OFFICIALS.search(sentence):
             # training people who are not officials (workers, farmers, livestreamers) is
             # vocational education; training officials is a personnel exchange
             hit = Hit("education", hit.text, hit.start, hit.end)
@@ -364,10 +386,12 @@ def _things(sentence: str, names: list[tuple[int, int]]) -> list[Hit]:
         if last is not None and _joined(sentence, last, hit):
             # one noun phrase: the head (last word) gives the type, the phrase the text; a park
             # for farming ("设施农业园区", "现代农业产业园") is a farming project
-            key = hit.key
+            key, text = hit.key, sentence[last.start : hit.end]
             if key == "industrial_park" and FARMING.search(last.text):
                 key = last.key
-            things[-1] = Hit(key, sentence[last.start : hit.end], last.start, hit.end)
+            elif key == "education" and TRAINING.search(text) and OFFICIALS.search(sentence):
+                key = "talent_exchange"  # "officials will attend training courses"
+            things[-1] = Hit(key, text, last.start, hit.end)
         else:
             things.append(hit)
     return things

@@ -425,3 +425,22 @@ def test_money_that_goes_to_several_uses_or_into_a_place_is_a_fund() -> None:
 )
 def test_more_domain_words(sentence: str, kind: str) -> None:
     assert kind in kinds(sentence)
+
+
+def test_people_sent_teachers_alone_doctors_alone_or_a_mix() -> None:
+    result = kinds("北京市今年还从开平市选派28名中小学教师到北京的学校跟岗学习。")
+    assert "education" in result
+    assert "health" in kinds("Heshan sent 36 doctors to the county hospital of Kaiping.")
+    assert "talent_exchange" in kinds("Heshan sent 12 teachers and doctors to Kaiping.")
+    assert "talent_exchange" in kinds(
+        "Heshan and Kaiping will also swap 20 officials for postings."
+    )
+    result = kinds("50 Kaiping officials will attend training courses in Heshan.")
+    assert "talent_exchange" in result
+
+
+def test_a_firm_agreeing_to_buy_is_investment_promotion() -> None:
+    result = kinds(
+        "A Heshan pharmaceutical firm has agreed to buy ginseng worth 45 million yuan a year."
+    )
+    assert result["investment_promotion"] == 45_000_000
