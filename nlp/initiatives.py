@@ -125,7 +125,7 @@ FIRMS_BEFORE = re.compile(
 )
 # A firm investing ("一家侨资企业亦投资2000万元", "a Russian firm will invest"): investment.
 FIRM_INVESTS = re.compile(
-    r"(?:企业|企業|公司|集团|集團)[^，。；,;]{0,6}?(?:投资|投資|追加投资|斥资|斥資|注资|注資)"
+    r"(?:企业|企業|公司|集团|集團)[^，。；,;]{0,10}?(?:投资|投資|追加投资|斥资|斥資|注资|注資)"
     # "长春一家文创企业已与当地合作社签约": a firm that signs is investment promotion
     r"|(?:(?:一家|多家|\d+家|几家|幾家)[^，。；,;]{0,10}?)?"
     r"(?:企业|企業|公司|集团|集團|[车車药藥茶民国國外侨僑港]企)"
@@ -200,7 +200,7 @@ CONVERSION = re.compile(
 # "与襄阳市签约，投资15亿元…"): the firm's deal, investment promotion.
 FIRM_MONEY = re.compile(
     r"(?:采购|採購|收购|收購|订购|訂購|\b(?:purchases?|buy|buys|orders?)\b)[^，。；,;]{0,20}$"
-    r"|(?:^|[，,；;]\s*)[^，,。；;]{0,6}?(?<![总總])(?:投资|投資)\s*(?:约|約|逾|近|超过|超過)?\s*$"
+    r"|(?<![总總])(?:投资|投資)\s*(?:约|約|逾|近|超过|超過)?\s*$"
     r"|\bwill invest\s*(?:about|some|around|nearly|over)?\s*$",
     re.IGNORECASE,
 )
@@ -233,6 +233,7 @@ OFFICIALS = re.compile(
     re.IGNORECASE,
 )
 # "其中1.1亿元用于…", "of which 40% goes to…": the purpose after it is a part's, not the whole's.
+ADJECTIVE_GAP = re.compile(r"[ \-]?")
 LISTING = re.compile(r"[和及、]|以及|\band\b", re.IGNORECASE)
 PART_OF = re.compile(r"其中|其餘|其余|资金中|資金中|\bof which\b|\bof this\b", re.IGNORECASE)
 # Characters that may join two words of one noun phrase (Chinese compounds have none;
@@ -412,6 +413,14 @@ def _pays_for(
     sentence: str, amount: Amount, amounts: list[Amount], near: list[Hit], topic: str | None
 ) -> tuple[str, bool]:
     """The type an amount pays for, and whether it is a pool for several types."""
+    # "a 60-million-yuan visitor centre", "价值600万元的农机装备": the thing it qualifies
+    for h in near:
+        if (
+            h.key not in NOT_PURPOSE
+            and h.start >= amount.end
+            and ADJECTIVE_GAP.fullmatch(sentence[amount.end : h.start])
+        ):
+            return h.key, False
     marker = PURPOSE.search(sentence, amount.end)
     if (
         marker is not None

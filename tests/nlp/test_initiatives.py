@@ -444,3 +444,12 @@ def test_a_firm_agreeing_to_buy_is_investment_promotion() -> None:
         "A Heshan pharmaceutical firm has agreed to buy ginseng worth 45 million yuan a year."
     )
     assert result["investment_promotion"] == 45_000_000
+
+
+def test_an_amount_before_a_thing_is_that_things() -> None:
+    result = kinds(
+        "Kaiping will build a 60-million-yuan visitor centre on the road that links the cities."
+    )
+    assert result["tourism_culture"] == 60_000_000
+    result = kinds("其中，一家香港上市公司将在开平市投资35亿元人民币，兴建钛合金精密加工基地。")
+    assert result["investment_promotion"] == 3_500_000_000
