@@ -204,6 +204,13 @@ def mask_asides(
         if m is None or any(True for _ in lex.relations.find(m.group())):
             continue
         spans.append((m.start(), m.end()))
+    return _blank(sentence, places, spans)
+
+
+def _blank(
+    sentence: str, places: list[PlaceRef], spans: list[tuple[int, int]]
+) -> tuple[str, list[PlaceRef]]:
+    """The sentence with the spans blanked (offsets kept), and the places outside them."""
     if not spans:
         return sentence, places
     chars = list(sentence)
@@ -230,13 +237,7 @@ VENUE_ZH = re.compile(
 def _mask_neighbours(sentence: str, places: list[PlaceRef]) -> tuple[str, list[PlaceRef]]:
     spans = [(m.start(), m.end()) for m in NEAR_ZH.finditer(sentence)]
     spans += [(m.start(1), m.end(1)) for m in VENUE_ZH.finditer(sentence)]
-    if not spans:
-        return sentence, places
-    kept = [p for p in places if not any(start <= p.start < end for start, end in spans)]
-    chars = list(sentence)
-    for start, end in spans:
-        chars[start:end] = " " * (end - start)
-    return "".join(chars), kept
+    return _blank(sentence, places, spans)
 
 
 # "两市下辖的封开县": the pair named before only owns the places named after it
