@@ -69,7 +69,7 @@ MONEY_VERBS = re.compile(
     r"\b(?:spend|spends|spent|invest|invests|invested|channel|channels|provide|provides|"
     r"allocate|allocated|allocates|earmark|earmarked|put up|budget|budgeted|finance|finances|"
     r"contribute|contributes|contributed|set up|raise|raised|received|receive|starts with|"
-    r"will go to|goes to|go to|will go towards|goes towards|"
+    r"will go to|goes to|go to|will go towards|goes towards|pledged?|pledges|committed|commits|"
     r"put(?:s|ting)?(?=[^.;]{0,40}\binto\b))\b|投向|下达|下達|获得|獲得",
     re.IGNORECASE,
 )
@@ -233,6 +233,11 @@ OFFICIALS = re.compile(
     re.IGNORECASE,
 )
 # "其中1.1亿元用于…", "of which 40% goes to…": the purpose after it is a part's, not the whole's.
+SHARE_LEAD = re.compile(
+    r"\s*(?:(?:most|much|the bulk|the rest|part|all) of (?:it|the money|this|that)\s*|"
+    r"(?:mainly|mostly|largely)\s*|主要|重点|重點)?",
+    re.IGNORECASE,
+)
 ADJECTIVE_GAP = re.compile(r"[ \-]?")
 LISTING = re.compile(r"[和及、]|以及|\band\b", re.IGNORECASE)
 PART_OF = re.compile(r"其中|其餘|其余|资金中|資金中|\bof which\b|\bof this\b", re.IGNORECASE)
@@ -249,6 +254,7 @@ def find_initiatives(
     has_place: bool,
     default_year: int | None = None,
     names: list[tuple[int, int]] | None = None,
+    places: list[tuple[int, int]] | None = None,
 ) -> list[FoundInitiative]:
     """Initiatives stated in one sentence.
 
@@ -270,7 +276,7 @@ def find_initiatives(
     has_place = has_place or bool(ANAPHORA.search(sentence))
     if not (has_place or amounts or related):
         return []
-    hits = _things(sentence, names or [])
+    hits = _things(sentence, names or [], places or [])
     types: dict[str, str] = {}
     for hit in hits:
         types.setdefault(hit.key, hit.text)
@@ -337,7 +343,9 @@ def find_initiatives(
     return out
 
 
-def _things(sentence: str, names: list[tuple[int, int]]) -> list[Hit]:
+def _things(
+    sentence: str, names: list[tuple[int, int]], places: list[tuple[int, int]] | None = None
+) -> list[Hit]:
     """The things a sentence names, as typed hits in text order, one per noun phrase."""
     signed = (
         [
@@ -369,6 +377,8 @@ def _things(sentence: str, names: list[tuple[int, int]]) -> list[Hit]:
         and not (h.key == "fund" and FUND_VERB.search(sentence, 0, h.start))
         # inside a name only the name's head word counts ("…Industrial Park", "…产业园")
         and not any(start < h.end and h.start < end and h.end != end for start, end in names)
+        # a one-character word inside a place's name ("桥" in 红桥区) is part of the name
+        and not (h.end - h.start == 1 and any(s <= h.start and h.end <= e for s, e in places or []))
     ]
     found = sorted(found + signed, key=lambda h: h.start)
     things: list[Hit] = []
@@ -490,9 +500,12 @@ def _spent(sentence: str, amount: Amount) -> bool:
 
 
 def _same_or_next_clause(sentence: str, end: int, at: int) -> bool:
-    """Whether `at` is in the clause that holds `end`, or starts the one after it."""
+    """Whether `at` is in the clause that holds `end`, or starts the one after it ("…, most of
+    it for", "，重点用于")."""
     breaks = list(CLAUSE_BREAK.finditer(sentence, end, at))
-    return not breaks or (len(breaks) == 1 and not sentence[breaks[0].end() : at].strip())
+    return not breaks or (
+        len(breaks) == 1 and SHARE_LEAD.fullmatch(sentence[breaks[0].end() : at]) is not None
+    )
 
 
 def _part_between(sentence: str, amount: Amount, amounts: list[Amount], at: int) -> bool:

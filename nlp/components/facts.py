@@ -261,8 +261,17 @@ class InitiativeFinder:
                 for e in ents
                 if e.label_ in ("ZONE", "TOWN")
             ]
+            places = [
+                (e.start_char - start, e.end_char - start) for e in ents if e.label_ in LINKED
+            ]
             for item in find_initiatives(
-                text, codes, amounts, has_place=has_place, default_year=year, names=names
+                text,
+                codes,
+                amounts,
+                has_place=has_place,
+                default_year=year,
+                names=names,
+                places=places,
             ):
                 found.append(
                     {

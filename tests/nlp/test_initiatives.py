@@ -453,3 +453,21 @@ def test_an_amount_before_a_thing_is_that_things() -> None:
     assert result["tourism_culture"] == 60_000_000
     result = kinds("其中，一家香港上市公司将在开平市投资35亿元人民币，兴建钛合金精密加工基地。")
     assert result["investment_promotion"] == 3_500_000_000
+
+
+def test_pledges_uses_after_most_of_it_and_characters_of_a_place_name() -> None:
+    assert kinds("Heshan has pledged 45 million yuan this year to Kaiping.") == {"fund": 45_000_000}
+    result = found(
+        "This year Heshan will put 86 million yuan into Kaiping, most of it for a greenhouse "
+        "park and a drip-irrigation project."
+    )
+    assert ("fund", 86_000_000) in {(i.type, i.amount.value) for i in result if i.amount}
+    # 桥 inside 红桥区 is no bridge
+    sentence = "红桥区一家连锁餐饮企业与环县签署羊肉直供协议，年采购金额约1500万元。"
+    result = find_initiatives(
+        sentence, ["120106"], find_amounts(sentence), has_place=True, places=[(0, 3)]
+    )
+    assert "infrastructure" not in {i.type for i in result}
+    assert ("investment_promotion", 15_000_000) in {
+        (i.type, i.amount.value) for i in result if i.amount
+    }
