@@ -204,7 +204,8 @@ FIRM_MONEY = re.compile(
     r"|\bwill invest\s*(?:about|some|around|nearly|over)?\s*$",
     re.IGNORECASE,
 )
-FARMING = re.compile(r"农业|農業|\b(?:agricultural|agriculture|farming)\b", re.IGNORECASE)
+# A park for farming or for processing farm products is a farming project (the guide).
+FARMING = re.compile(r"农业|農業|加工|\b(?:agricultural|agriculture|farming)\b", re.IGNORECASE)
 FUND_VERB = re.compile(
     r"\b(?:will|would|to|shall|can|could|may|also|jointly|help|helps|helped)\s+$", re.IGNORECASE
 )
@@ -373,8 +374,9 @@ def _things(
                 INVESTMENT_OF.match(sentence, h.end) or INVESTMENT_SIZE.search(sentence, 0, h.start)
             )
         )
-        # "will fund a 120-million-yuan centre": the verb, not a fund
+        # "will fund a 120-million-yuan centre": the verb, not a fund; 基金会 is a foundation
         and not (h.key == "fund" and FUND_VERB.search(sentence, 0, h.start))
+        and not (h.key == "fund" and sentence[h.end : h.end + 1] in ("会", "會"))
         # inside a name only the name's head word counts ("…Industrial Park", "…产业园")
         and not any(start < h.end and h.start < end and h.end != end for start, end in names)
         # a one-character word inside a place's name ("桥" in 红桥区) is part of the name

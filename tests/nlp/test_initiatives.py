@@ -471,3 +471,13 @@ def test_pledges_uses_after_most_of_it_and_characters_of_a_place_name() -> None:
     assert ("investment_promotion", 15_000_000) in {
         (i.type, i.amount.value) for i in result if i.amount
     }
+
+
+def test_processing_parks_first_projects_and_foundations() -> None:
+    # a park for processing farm products is a farming project (the guide's rule)
+    assert "rural_revitalisation" in kinds("由鹤山援建的开平核桃精深加工产业园正式开园。")
+    result = kinds("同一天，两地共建的产业转移园揭牌，首批5个入园项目计划投资9.6亿元。")
+    assert result["investment_promotion"] == 960_000_000
+    # a foundation pays; it is no fund
+    result = kinds("鹤山将协助开平培训酒店管理人才，培训费用约300万元由鹤山一家基金会资助。")
+    assert "fund" not in result
