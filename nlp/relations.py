@@ -382,7 +382,7 @@ def fold_qualifiers(
 
 # "the Sichuan-Macao Week", "粤港澳论坛": a hyphenated name of an event is not its places' pair.
 EVENT_AFTER = re.compile(
-    r"\s+(?:Week|Forum|Expo|Fair|Festival|Summit|Conference|Games|Exhibition)\b"
+    r"\s+(?:Week|Forum|Expo|Fair|Festival|Summit|Conference|Games|Exhibition|border|boundary)\b"
 )
 
 
@@ -482,6 +482,7 @@ def _emit(
         after = sentence[group.places[-1].end :]
         if _listed_only(sentence, group.places) and (
             OBJECTS_AFTER_ZH.match(after)
+            or COVERAGE_AFTER_ZH.match(after)
             or not (
                 GROUP_MARKER.match(after)
                 or any(h.text.lower() not in WEAK for h in lex.relations.find(sentence))
@@ -518,6 +519,7 @@ IN_ZH = re.compile(r"[在于於]\s*$")
 PLACES_AFTER_ZH = re.compile(
     r"\s*(?:等地|等县|等縣|等市|等区|等區|两地|兩地|三地|四地|交界|接壤|一带|一帶|境内|境內)"
 )
+COVERAGE_AFTER_ZH = re.compile(r"\s*等(?:地|县|縣|市|区|區|乡镇|鄉鎮)")
 OBJECTS_AFTER_ZH = re.compile(r"\s*(?:等|[两兩三四五])?(?:地|县|縣|区|區|市|镇|鎮|乡|鄉)?的")
 
 

@@ -37,7 +37,7 @@ FIRM_AROUND_EN = re.compile(
     r"(?:['’]s)?(?:\s+[a-z][\w-]*){0,3}\s+(?:company|companies|firm|firms|group|enterprise|"
     r"enterprises|authority)\b"
     r"|(?:\s+[A-Z][\w-]*){0,2}\s+(?:Foundation|Trade Development Council|Chamber of Commerce|"
-    r"Association|Federation)\b"
+    r"Association|Federation|Jockey Club|Trust)\b"
 )
 OWN_TOWN = re.compile(
     r"(?:'s|’s)\s+(?:[A-Z][\w'’-]*\s+){1,3}(?:town|township|village|subdistrict)\b"

@@ -162,9 +162,9 @@ class PlaceMatcher:
 
     @staticmethod
     def _aliases_zh(gaz: Any, division: Any) -> set[str]:
-        # The gazetteer's public API has no alias listing: ask it which forms of the name lead
-        # back to this division (Traditional forms and 特区 style aliases).
-        out = set()
+        # The table's aliases (Traditional forms, 塔县), and the forms of the name that lead
+        # back to this division (特区 style aliases).
+        out = set(gaz.aliases_zh(division.code))
         for variant in (division.name_zh, division.short_zh):
             for suffix in ("", "特区"):
                 name = variant + suffix

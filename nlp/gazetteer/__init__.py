@@ -73,6 +73,7 @@ class Gazetteer:
         self._by_code: dict[str, Division] = {}
         self._children: dict[str, list[Division]] = {}
         self._aliases_en = dict(aliases_en or {})
+        self._aliases_zh = dict(aliases_zh or {})
         zh: dict[str, list[Division]] = {}
         en: dict[str, list[Division]] = {}
         for d in divisions:
@@ -123,6 +124,10 @@ class Gazetteer:
             if aen:
                 aliases_en[code] = tuple(aen.split("|"))
         return cls(divisions, aliases_zh, aliases_en)
+
+    def aliases_zh(self, code: str | int) -> tuple[str, ...]:
+        """Other Chinese names of a division (Traditional forms, "塔县" for 塔什库尔干…)."""
+        return self._aliases_zh.get(_code(code), ())
 
     def aliases_en(self, code: str | int) -> tuple[str, ...]:
         """Other English names of a division ("Burang" for 普兰县, "Hong Kong SAR")."""

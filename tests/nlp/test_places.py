@@ -243,6 +243,10 @@ def test_english_names_only_written_with_their_suffix_take_it_in_lower_case(en: 
     assert codes(en, "Rain fell on the county.") == set()
 
 
+def test_standard_short_forms_of_autonomous_counties(zh: Language) -> None:
+    assert codes(zh, "深圳市宝安区向塔县投入援疆资金。") >= {"653131"}
+
+
 def test_english_names_other_than_pinyin_are_aliases(en: Language) -> None:
     # Tibetan and Uygur names the English press uses, with or without the type word
     text = "Hebei helps Gar county and Burang County in Ngari; Lhatse, Yengisar and Sertar too."
@@ -252,6 +256,9 @@ def test_english_names_other_than_pinyin_are_aliases(en: Language) -> None:
     # "Right Front Banner" is written without "Wing" as often as with it
     assert codes(en, "Horqin Right Front Banner in Hinggan League") >= {"152221"}
     assert codes(en, "Xuanwei ham, Dafeng port and the Sanjiang Plain in China.") == set()
+    assert (
+        codes(en, "the source region of the Yangtze, Yellow and Lancang rivers in China") == set()
+    )
     text = "The Tianshan Grand Canyon, the Langzhong Ancient City and Wuyi rock tea in China."
     assert codes(en, text) == set()
 

@@ -29,7 +29,7 @@ NAMES = {
     "合作市": "623001", "Hangzhou": "330100", "Xihu District": "330106",
     "Jingning County": "331127", "Jinwan district": "440404", "Macao": "820000",
     "Zhuhai": "440400", "Taizhou": "321200", "Ankang": "610900", "Jiangyan district": "321204",
-    "济南市": "370100", "临夏州": "622900",
+    "济南市": "370100", "临夏州": "622900", "北京": "110000", "深圳": "440300",
 }  # fmt: skip
 
 
@@ -184,6 +184,15 @@ TRIO = ("440703", "440704", "440785")
         (
             "Under the programme, Xinhui will also help Taishan build a tea centre.",
             {(XT, "assistance", "440705", "440781")},
+        ),
+        # places a cooperation will reach (等县), a border named after two provinces
+        (
+            "北京与深圳的协作将拓展至新会区、台山市等县。",
+            {(("110000", "440300"), "cooperation", None, None)},
+        ),
+        (
+            "Xinhui and Taishan will co-build a park straddling the Shenzhen-Shanwei border.",
+            {(XT, "co_build", None, None)},
         ),
         # "A, which B assists": B helps A
         (
