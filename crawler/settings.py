@@ -55,7 +55,12 @@ def scrapy_settings(
         "DEPTH_PRIORITY": 0,
         "LOGSTATS_INTERVAL": 0,
         "MEMUSAGE_ENABLED": False,
-        "DOWNLOADER_MIDDLEWARES": {"crawler.middlewares.RedirectLoopMiddleware": 650},
+        "DOWNLOADER_MIDDLEWARES": {
+            "crawler.middlewares.RedirectLoopMiddleware": 650,
+            # robots.txt obeyed by every request that waits for it (see the class)
+            "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+            "crawler.middlewares.SharedRobotsTxtMiddleware": 100,
+        },
         "ITEM_PIPELINES": {
             "crawler.pipelines.RelevancePipeline": 300,
             "crawler.pipelines.StorePipeline": 800,
