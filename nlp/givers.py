@@ -10,11 +10,11 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from nlp.initiatives import PART_OF
 from nlp.relations import (
     CHINESE,
     CLAUSE_END,
     FROM_BEFORE,
+    PART_OF,
     SENTENCE_PUNCT,
     TO_ZH,
     PlaceRef,

@@ -9,7 +9,7 @@ from functools import cache
 
 from nlp.amounts import Amount
 from nlp.lexicon import Hit, Lexicon, load_toml
-from nlp.relations import PAIR_ANAPHOR, relation_lexicon
+from nlp.relations import PAIR_ANAPHOR, PART_OF, relation_lexicon
 
 MAX_TYPES_PER_SENTENCE = 3
 _MONTH_NAMES = (
@@ -233,15 +233,13 @@ OFFICIALS = re.compile(
     r"干部|幹部|官员|官員|公务员|公務員|挂职|掛職|\b(?:officials|cadres|civil servants)\b",
     re.IGNORECASE,
 )
-# "其中1.1亿元用于…", "of which 40% goes to…": the purpose after it is a part's, not the whole's.
+# Words before the purpose in the clause after the money ("…, most of it for", "，重点用于").
 SHARE_LEAD = re.compile(
     r"\s*(?:(?:most|much|the bulk|the rest|part|all) of (?:it|the money|this|that)\s*|"
     r"(?:mainly|mostly|largely)\s*|主要|重点|重點)?",
     re.IGNORECASE,
 )
-ADJECTIVE_GAP = re.compile(r"[ \-]?")
 LISTING = re.compile(r"[和及、]|以及|\band\b", re.IGNORECASE)
-PART_OF = re.compile(r"其中|其餘|其余|资金中|資金中|\bof which\b|\bof this\b", re.IGNORECASE)
 # Characters that may join two words of one noun phrase (Chinese compounds have none;
 # English ones a space or hyphen): "农村学校", "rural school", "cold-chain logistics centre".
 COMPOUND_GAP = re.compile(r"[ \-]?")
@@ -430,7 +428,7 @@ def _pays_for(
         if (
             h.key not in NOT_PURPOSE
             and h.start >= amount.end
-            and ADJECTIVE_GAP.fullmatch(sentence[amount.end : h.start])
+            and COMPOUND_GAP.fullmatch(sentence[amount.end : h.start])
         ):
             return h.key, False
     marker = PURPOSE.search(sentence, amount.end)

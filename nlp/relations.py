@@ -52,8 +52,9 @@ SENTENCE_PUNCT = re.compile(r"[。！？!?;；]")
 CLAUSE_END = re.compile(r"[，,；;。！？!?]")
 CHINESE = re.compile(r"[\u4e00-\u9fff]")
 FROM_BEFORE = re.compile(r"\bfrom\s+(?:its\s+|the\s+)?$|来自$|來自$", re.IGNORECASE)
-# "其中7600万元定向投入竹溪县": a share of the money, not the pair's place
-SHARE_BETWEEN = re.compile(r"其中|其餘|其余|\bof which\b", re.IGNORECASE)
+# "其中1.1亿元用于…", "of which 40% goes to…": a share of a sum (7600万元定向投入竹溪县 names
+# the share's place, not the pair's); initiatives and givers use it too.
+PART_OF = re.compile(r"其中|其餘|其余|资金中|資金中|\bof which\b|\bof this\b", re.IGNORECASE)
 WHICH_BETWEEN = re.compile(r"^\s*,\s*(?:which|whom|that)\s+$", re.IGNORECASE)
 WHICH_ADVERB = re.compile(r"^\s*(?:(?:also|has|have|had|long|since)\s+)*", re.IGNORECASE)
 MAX_GAP_ZH = 30
@@ -296,7 +297,7 @@ def find_pairings(
             len(located) == 2
             and not FROM_BEFORE.search(sentence, 0, first.start)
             and not FROM_BEFORE.search(sentence, 0, second.start)
-            and not SHARE_BETWEEN.search(sentence, first.end, second.start)
+            and not PART_OF.search(sentence, first.end, second.start)
             and not _pair_named_before(sentence, first.start)
         ):
             found.append(Found(tuple(sorted(located)), relation, None, None, inferred=True))
