@@ -48,6 +48,10 @@ local sep = string.find(r[1], '\\0', 1, true)
 redis.call('HSET', KEYS[2], string.sub(r[1], 1, sep - 1), r[1])
 return r[1]
 """
+_PUSH = """
+redis.call('ZADD', KEYS[1], ARGV[1], ARGV[2])
+redis.call('HDEL', KEYS[2], ARGV[3])
+"""
 _REQUEUE = """
 local items = redis.call('HGETALL', KEYS[2])
 for i = 1, #items, 2 do
@@ -77,21 +81,23 @@ class ReliableQueue(Base):  # type: ignore[misc]
         self.inflight = f"{self.name}:inflight:{self.worker}"
         self.workers = f"{self.name}:workers"
         self._pop = server.register_script(_POP)
+        self._push = server.register_script(_PUSH)
         self._requeue = server.register_script(_REQUEUE)
 
     def __len__(self) -> int:
         return int(self.server.zcard(self.key))
 
     def push(self, request: Request) -> None:
-        request.meta.setdefault(ID, uuid.uuid4().hex)
-        member = (
-            request.meta[ID].encode()
-            + SEP
-            + str(-request.priority).encode()
-            + SEP
-            + self._encode_request(request)
-        )
-        self.server.execute_command("ZADD", self.key, -request.priority, member)
+        """Queue a request; one this worker holds (a redirect, a retry) leaves its in-flight hash.
+
+        Redirect and retry copies keep the request's id. Were it left in this worker's hash
+        while another worker fetches the copy, nobody would ever acknowledge it: this worker
+        would look busy to the others until it stopped, then put it back for a second fetch.
+        """
+        ident = request.meta.setdefault(ID, uuid.uuid4().hex)
+        score = str(-request.priority).encode()
+        member = ident.encode() + SEP + score + SEP + self._encode_request(request)
+        self._push(keys=[self.key, self.inflight], args=[-request.priority, member, ident])
 
     def pop(self, timeout: int = 0) -> Request | None:
         member = self._pop(keys=[self.key, self.inflight])

@@ -149,6 +149,9 @@ class SiteServer:
 
 class _QuietServer(ThreadingHTTPServer):
     daemon_threads = True
+    # socketserver's default backlog of 5 overflows when a few crawlers open 8 connections
+    # each: the kernel drops the SYNs and the client's connect times out after a second.
+    request_queue_size = 128
 
     def handle_error(self, request: Any, client_address: Any) -> None:
         """Clients that hang up (timeouts, size limits) are expected here; stay quiet."""

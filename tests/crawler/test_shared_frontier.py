@@ -59,7 +59,12 @@ def test_two_crawlers_share_one_frontier(
         for proc, (_out, err) in zip(procs, outputs, strict=True):
             assert proc.returncode == 0, err
         fetched = article_requests(server.requests)
-    assert stored_paths(postgres_url) == Counter(ARTICLES)
+    # On failure, say what each crawler reported and logged (timeouts, errors).
+    reports = "\n".join(
+        "\n".join([out.strip()[-2000:], *(ln for ln in err.splitlines() if "WARNING" in ln)])
+        for out, err in outputs
+    )
+    assert stored_paths(postgres_url) == Counter(ARTICLES), reports
     # No article page was fetched twice: the two crawlers split the frontier between them.
     assert [p for p, n in Counter(fetched).items() if n > 1] == []
     assert all('"pages_fetched"' in out for out, _ in outputs)
