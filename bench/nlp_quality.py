@@ -109,10 +109,9 @@ def score(gold: list[dict], found: list[Analysis], details: bool) -> dict[str, f
             if match is not None:
                 relation_n += 1
                 relation_ok += match.relation == gp["relation"]
-            if gp.get("from"):
-                if match is not None:
-                    direction_n += 1
-                    direction_ok += (match.source, match.target) == (gp["from"], gp["to"])
+            if gp.get("from") and match is not None:
+                direction_n += 1
+                direction_ok += (match.source, match.target) == (gp["from"], gp["to"])
         # One-to-one, greedily in gold order (bench/gold/README.md, "Scoring" 3).
         unused = list(analysis.initiatives)
         for gi in item["initiatives"]:

@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
+from typing import Any
 
 from nlp.amounts import Amount
 from nlp.lexicon import Hit, Lexicon, load_toml
@@ -34,6 +35,19 @@ class FoundInitiative:
     districts: tuple[str, ...]
     amount: Amount | None
     date: str | None
+    again: bool = False  # the thing told before, named again by its head word ("该园区")
+
+
+# A thing named again by its head word alone, at the start of its clause or after a
+# demonstrative: "该园区首期投资4.5亿元", "The park will cost 1.3 billion yuan".
+BARE_HEAD = re.compile(
+    r"园区|產業園|产业园|园|項目|项目|基地|中心|基金|park|project|centre|center|base|fund|zone|hub",
+    re.IGNORECASE,
+)
+BEFORE_AGAIN = re.compile(
+    r"(?:^|[，,；;])\s*(?:(?:该|該|这|這|此|上述)(?:座|个|個|一)?|(?:the|this|its|the\s+new)\s+)?$",
+    re.IGNORECASE,
+)
 
 
 @cache
@@ -95,6 +109,8 @@ ANAPHORA = re.compile(
     # the pair named before (两地, the two cities), or a bigger group of it
     rf"{PAIR_ANAPHOR.pattern}|{GROUP_ANAPHOR.pattern}|两省|两旗|"
     r"\b(?:the neighbours)\b"
+    # "Its companies have opened…": the place of the sentence before
+    r"|^\s*(?:its|their)\b"
     # a sentence opening on the agreement, fund or park told before is about its places too
     r"|^\s*(?:the|this) (?:agreement|deal|memorandum|mou|fund|park|programme|program|project)\b"
     r"|^\s*(?:该|這|这一?|此)(?:协议|協議|备忘录|基金|园区|園區|项目|項目)",
@@ -118,6 +134,23 @@ AGREED_BEFORE = re.compile(
     re.IGNORECASE,
 )
 SIGNING = re.compile(r"签|簽|sign", re.IGNORECASE)
+# A sentence that opens on the agreement ("协议签订以来，…", "The agreement was signed…") is
+# about the one told before, if there was one.
+AGREEMENT_OPENS = re.compile(
+    r"^\W*(?:(?:该|這|这|此|上述)?(?:协议|協議|备忘录|備忘錄)(?:签订|簽訂|签署|簽署)?"
+    r"|(?:the|this)\s+(?:agreement|memorandum|mou|deal)(?:\s+was\s+signed)?)$",
+    re.IGNORECASE,
+)
+# Deals counted or valued at a fair ("签约金额达27亿元", "deals worth 42.5 billion yuan were
+# signed"): investment promotion, not an agreement between places.
+DEAL_SIGNED = re.compile(
+    r"(?:签约|簽約)(?:总额|總額|金额|金額|额|額)"
+    r"|signed\s+(?:a\s+further\s+|further\s+|another\s+)?\d[\d,.]*\s+(?:deals|contracts|projects)\b",
+    re.IGNORECASE,
+)
+DEALS_WERE_SIGNED = re.compile(
+    r"\b(?:deals?|contracts?)\b[^.;,]{0,40}\b(?:were|was|been)\s+signed\b", re.IGNORECASE
+)
 SIGN_VERBS = frozenset({"签约", "签署", "签订", "簽約", "簽署", "簽訂", "signed", "signing"})
 # Firms signing ("与14家港资企业签约") are investment promotion, not an agreement of places.
 FIRMS_BEFORE = re.compile(
@@ -131,8 +164,12 @@ FIRM_INVESTS = re.compile(
     r"(?:企业|企業|公司|集团|集團|[车車药藥茶民国國外侨僑港]企)"
     r"[^，。；,;]{0,14}?(?:签约|簽約|签订|簽訂|签署|簽署)"
     r"|\b(?:firms?|compan(?:y|ies)|group|investors|maker|makers|trader|traders)"
-    r"(?:,\s*which|,\s*who|\s+that)?\s+(?:will\s+|has\s+|have\s+)?(?:also\s+)?"
-    r"(?:invest(?:s|ed|ing)?|agreed to (?:buy|build|invest|set up)|will buy|signed)\b",
+    r"(?:,\s*which|,\s*who|\s+that)?\s+(?:will\s+|has\s+|have\s+|is\s+|are\s+)?(?:also\s+)?"
+    r"(?:invest(?:s|ed|ing)?|agreed to (?:buy|build|invest|set up|supply)|will buy|signed|"
+    r"building|builds)\b"
+    # "signed a 2.3 billion yuan project with a Saudi energy company"
+    r"|\bsigned\b[^.;]{0,60}?\bwith\s+(?:an?\s+|the\s+)?(?:[\w-]+\s+){0,4}?"
+    r"(?:firms?|compan(?:y|ies)|group|maker|makers|developer|investors?|operator)\b",
     re.IGNORECASE,
 )
 # A fund that gives ("基金将捐出1.5亿港元"): the giver, not where the money goes.
@@ -162,13 +199,14 @@ NOT_SPENT_AFTER = re.compile(
 PROJECTS_COST = re.compile(
     r"(?:总投资|總投資|计划投资|計劃投資|投资额|投資額|投资总额|协议投资|意向投资|签约额|簽約額|"
     r"签约金额|簽約金額|签约总额|簽約總額)[约逾近达為为超过]*\s*$"
-    r"|\b(?:total investment of|investment of|worth)\s+(?:about\s+|some\s+)?$",
+    r"|\b(?:total investment of|investment of|worth|costs?|will cost)\s+(?:about\s+|some\s+)?$",
     re.IGNORECASE,
 )
 PROJECT = re.compile(r"项目|項目|\bprojects?\b", re.IGNORECASE)
 FUND_NEAR = 8  # characters between a named fund and its amount (Chinese)
 FUND_NEAR_EN = 24
 CLAUSE_BREAK = re.compile(r"[，,；;：:]")
+PART_BREAK = re.compile(r"[；;]")
 # Project signings with firms, however many words sit between ("签约12个数字经济项目",
 # "signed 14 investment projects"): investment promotion, not an agreement between places.
 SIGNED_PROJECTS = re.compile(
@@ -201,7 +239,8 @@ CONVERSION = re.compile(
 FIRM_MONEY = re.compile(
     r"(?:采购|採購|收购|收購|订购|訂購|\b(?:purchases?|buy|buys|orders?)\b)[^，。；,;]{0,20}$"
     r"|(?<![总總])(?:投资|投資)\s*(?:约|約|逾|近|超过|超過)?\s*$"
-    r"|\bwill invest\s*(?:about|some|around|nearly|over)?\s*$",
+    r"|\bwill invest\s*(?:about|some|around|nearly|over)?\s*$"
+    r"|\b(?:building|builds|build)\s+an?\s*$|\bsigned\s+an?\s*$",
     re.IGNORECASE,
 )
 # A park for farming or for processing farm products is a farming project (the guide).
@@ -277,8 +316,13 @@ def find_initiatives(
         return []
     hits = _things(sentence, names or [], places or [])
     types: dict[str, str] = {}
+    again: dict[str, bool] = {}
     for hit in hits:
-        types.setdefault(hit.key, hit.text)
+        if hit.key not in types:
+            types[hit.key] = hit.text
+            again[hit.key] = bool(
+                BARE_HEAD.fullmatch(hit.text) and BEFORE_AGAIN.search(sentence, 0, hit.start)
+            ) or bool(hit.key == "agreement" and AGREEMENT_OPENS.match(sentence[: hit.end]))
     converted = {
         b.start
         for a in amounts
@@ -308,6 +352,12 @@ def find_initiatives(
     near = [h for h in hits if h.key in chosen or h.key == "fund"]
     topic = next((h.key for h in near if h.key not in NOT_PURPOSE), None)
     paid: list[tuple[str, Amount]] = []
+    consumed: list[tuple[int, int]] = []  # purpose phrases: what some amount pays for
+    for m in FIRM_INVESTS.finditer(sentence):
+        # "企业与射阳县签署投资协议，拟投资25亿元建设储能电池生产基地": what the firm builds
+        # is its deal's project, up to the end of the sentence or of its part (；)
+        stop = PART_BREAK.search(sentence, m.end())
+        consumed.append((m.end(), stop.start() if stop else len(sentence)))
     for amount in spent:
         if any(
             _named_fund(h) and _near(sentence, h, amount) and not FUND_GIVES.match(sentence, h.end)
@@ -320,26 +370,60 @@ def find_initiatives(
         ):
             paid.append(("investment_promotion", amount))
             continue
-        kind, pool = _pays_for(sentence, amount, amounts, near, topic)
-        paid.append((kind, amount))
+        if share := _share_of_cost(sentence, amount, amounts):
+            consumed.append(share)  # the fund named there is that share, not a new one
+            continue  # "总投资3200万元，其中援助资金1800万元": who pays part of the project
+        kind, pool, purpose = _pays_for(sentence, amount, amounts, near, topic, places or [])
+        if purpose is not None:
+            consumed.append(purpose)
         aid_money = any(
-            h.key == "fund" and _near(sentence, h, amount) and not FUND_GIVES.match(sentence, h.end)
+            h.key == "fund"
+            and _near(sentence, h, amount)
+            and _nearest(h, amounts) is amount
+            and not FUND_GIVES.match(sentence, h.end)
             for h in hits
         )
-        if (pool or aid_money) and kind != "fund":
+        if pool:
+            paid.append(("fund", amount))  # money for several things is one pool of money
+            continue
+        paid.append((kind, amount))
+        if aid_money and kind != "fund":
             paid.append(("fund", amount))
     date = find_date(sentence, default_year)
     out: list[FoundInitiative] = []
     used: set[str] = set()
     for kind, amount in paid:
         out.append(
-            FoundInitiative(kind, types.get(kind, amount.text), tuple(districts), amount, date)
+            FoundInitiative(
+                kind,
+                types.get(kind, amount.text),
+                tuple(districts),
+                amount,
+                date,
+                again.get(kind, False),
+            )
         )
         used.add(kind)
     for kind in chosen:
-        if kind not in used:
-            out.append(FoundInitiative(kind, types[kind], tuple(districts), None, date))
+        # a thing named only as what an amount pays for is that amount's initiative
+        if kind not in used and not all(
+            any(s <= h.start < e for s, e in consumed) for h in hits if h.key == kind
+        ):
+            out.append(
+                FoundInitiative(kind, types[kind], tuple(districts), None, date, again[kind])
+            )
     return out
+
+
+# Fields of cooperation listed ("在产业、就业、医疗等方面", "涵盖金融、科创及青年交流等领域",
+# "in areas such as trade and tourism"): what the places will work on, not things done.
+FIELDS = re.compile(
+    r"(?:在|涵盖|涵蓋|围绕|圍繞|聚焦|覆盖|覆蓋)[^，。；,;：:]{2,40}?(?:领域|領域|方面)"
+    r"(?:的)?(?:深化|加强|加強|开展|開展|推进|推進|展开|展開|持续|持續)?(?:交流|合作|协作|協作)?"
+    r"|\b(?:in|on|across|covering)\s+(?:the\s+)?(?:areas|fields|sectors)\s+(?:of|such as|including|"
+    r"like)\s+[^.;]*",
+    re.IGNORECASE,
+)
 
 
 def _things(
@@ -361,10 +445,15 @@ def _things(
             for m in SENT_PEOPLE.finditer(sentence)
         ]
     )
+    # the verb that sends people ("选派") is part of the people's thing, not a thing of its own
+    senders = {m.start() for m in SENT_PEOPLE.finditer(sentence)}
+    fields = [m.span() for m in FIELDS.finditer(sentence)]
     found = [
         h
         for h in initiative_lexicon().find(sentence)
         if not any(s.start < h.end and h.start < s.end for s in signed)
+        and h.start not in senders
+        and not any(start <= h.start and h.end <= end for start, end in fields)
         # "with a planned investment of 1.2 billion yuan": the money, not promotion
         and not (
             h.key == "investment_promotion"
@@ -382,9 +471,16 @@ def _things(
     ]
     found = sorted(found + signed, key=lambda h: h.start)
     things: list[Hit] = []
+    deals = [s for s in signed if s.key == "investment_promotion" and SIGNING.search(s.text)]
     for hit in found:
-        if hit.key == "agreement" and AGREED_BEFORE.search(sentence, 0, hit.start):
-            continue
+        if hit.key == "agreement":
+            if AGREED_BEFORE.search(sentence, 0, hit.start):
+                continue  # the agreement told before ("根据协议")
+            if any(d.start < hit.start and not CLAUSE_BREAK.search(sentence, d.end, hit.start)
+                   for d in deals):  # fmt: skip
+                continue  # "企业与射阳县签署投资协议": the firm's deal is the thing
+            if DEAL_SIGNED.match(sentence, hit.start) or DEALS_WERE_SIGNED.search(sentence):
+                hit = Hit("investment_promotion", hit.text, hit.start, hit.end)
         if hit.text.lower() in SIGN_VERBS and FIRMS_BEFORE.search(sentence, 0, hit.start):
             hit = Hit("investment_promotion", hit.text, hit.start, hit.end)
         if hit.key == "education" and TRAINING.search(hit.text) and OFFICIALS.search(sentence):
@@ -420,9 +516,15 @@ def _joined(sentence: str, left: Hit, right: Hit) -> bool:
 
 
 def _pays_for(
-    sentence: str, amount: Amount, amounts: list[Amount], near: list[Hit], topic: str | None
-) -> tuple[str, bool]:
-    """The type an amount pays for, and whether it is a pool for several types."""
+    sentence: str,
+    amount: Amount,
+    amounts: list[Amount],
+    near: list[Hit],
+    topic: str | None,
+    places: list[tuple[int, int]],
+) -> tuple[str, bool, tuple[int, int] | None]:
+    """The type an amount pays for, whether it is a pool for several things, and the span of
+    the purpose phrase that says so (用于…, "to build…") when there is one."""
     # "a 60-million-yuan visitor centre", "价值600万元的农机装备": the thing it qualifies
     for h in near:
         if (
@@ -430,7 +532,7 @@ def _pays_for(
             and h.start >= amount.end
             and COMPOUND_GAP.fullmatch(sentence[amount.end : h.start])
         ):
-            return h.key, False
+            return h.key, False, None
     marker = PURPOSE.search(sentence, amount.end)
     if (
         marker is not None
@@ -438,12 +540,26 @@ def _pays_for(
         and not _part_between(sentence, amount, amounts, marker.start())
     ):
         start, end = _clause(sentence, marker.start(), marker.end())
+        if not any(marker.end() <= h.start < end for h in near if h.key not in NOT_PURPOSE):
+            # "投向波密县，主要用于…": where it goes, then what it pays for
+            again = PURPOSE.search(sentence, end)
+            if again is not None and _same_or_next_clause(sentence, end, again.start()):
+                marker = again
+                start, end = _clause(sentence, marker.start(), marker.end())
         purposes = [h for h in near if h.start >= marker.end() and h.key not in NOT_PURPOSE]
         if purposes:
-            listed = {h.key for h in purposes if h.end <= end}
-            # "用于大同市旅游推介和云冈石窟周边设施提升": uses listed, the money is a pool
-            several = LISTING.search(sentence, purposes[0].end, end) is not None
-            return purposes[0].key, len(listed) > 1 or several
+            # "用于大同市旅游推介和云冈石窟周边设施提升": uses of several types, the money is
+            # a pool; several things of one type ("图书馆和实验室") are that type's
+            typed = [h for h in purposes if h.end <= end]
+            # "用于产业和就业项目": another use listed, typed or not; "投向甲县和乙县的…" lists
+            # places, not uses
+            several = any(
+                not any(e == m.start() for _, e in places)
+                for m in LISTING.finditer(sentence, marker.end(), end)
+            )
+            # a listed use of no known type counts as another type
+            pool = len({h.key for h in typed}) > 1 or (several and len(typed) < 2)
+            return purposes[0].key, pool, (marker.end(), end)
     start, end = _clause(sentence, amount.start, amount.end)
     if PROJECTS_COST.search(sentence, max(0, amount.start - 24), amount.start):
         # "签约12个数字经济项目，总投资约47亿元": the total is the projects' just named
@@ -458,22 +574,50 @@ def _pays_for(
                 and SIGNING.search(h.text)
             ]
         if projects:
-            return projects[-1].key, False
+            return projects[-1].key, False, None
     own = [h for h in near if start <= h.start and h.end <= end and h.key not in NOT_PURPOSE]
     if own:
         nearest = min(own, key=lambda h: _distance(h.start, h.end, amount.start, amount.end))
-        return nearest.key, False
+        return nearest.key, False, None
     if PROJECTS_COST.search(sentence, max(0, amount.start - 24), amount.start):
         # "建设游艇产业服务中心，预计总投资8亿元": the cost of the thing just named
         before, _ = _clause(sentence, max(0, start - 1), max(0, start - 1))
         built = [h for h in near if before <= h.start < amount.start and h.key == "other"]
         if built:
-            return built[-1].key, False
+            return built[-1].key, False, None
     if PART_OF.search(sentence, amount.end) and any(
         h.key == "fund" and start <= h.start and h.end <= end for h in near
     ):
-        return "fund", False  # "安排援藏资金3.6亿元，其中…": the whole is the pool
-    return topic or "fund", False
+        return "fund", False, None  # "安排援藏资金3.6亿元，其中…": the whole is the pool
+    return topic or "fund", False, None
+
+
+def _share_of_cost(sentence: str, amount: Amount, amounts: list[Amount]) -> tuple[int, int] | None:
+    """The span from 其中 to the amount when the amount is the part of a project's total cost
+    that someone pays ("总投资1.2亿元，其中东西部协作资金出资2600万元"), with no purpose of its
+    own; else None."""
+    for whole in reversed(amounts):
+        if whole.end > amount.start:
+            continue
+        part = PART_OF.search(sentence, whole.end, amount.start)
+        if part is None or not PROJECTS_COST.search(
+            sentence, max(0, whole.start - 24), whole.start
+        ):
+            return None
+        marker = PURPOSE.search(sentence, amount.end)
+        if marker is not None and _same_or_next_clause(sentence, amount.end, marker.start()):
+            return None
+        return part.start(), amount.end
+    return None
+
+
+def _nearest(hit: Hit, amounts: list[Amount]) -> Amount | None:
+    """The amount closest to a word (a fund's name belongs to the money next to it)."""
+    return min(
+        amounts,
+        key=lambda a: _distance(hit.start, hit.end, a.start, a.end),
+        default=None,
+    )
 
 
 def _named_fund(hit: Hit) -> bool:
@@ -537,3 +681,35 @@ def _distance(a_start: int, a_end: int, b_start: int, b_end: int) -> int:
     if b_end <= a_start:
         return a_start - b_end
     return 0
+
+
+def merge_again(found: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """A document's initiatives, each thing named again by its head word ("该园区", "the
+    park") merged into the one told before it of the same type or head word.
+
+    The later mention gives its amount to the earlier one when that had none, and the
+    evidence then spans both sentences; a thing with an amount named again with another
+    (a second phase) stays separate. Items are dicts with ``again``, ``type``, ``text``,
+    ``districts``, ``amount`` and ``evidence`` (start and end offsets).
+    """
+    out: list[dict[str, Any]] = []
+    for item in found:
+        if item.pop("again", False):
+            word = item["text"].lower()
+            before = next(
+                (
+                    o
+                    for o in reversed(out)
+                    if o["evidence"] != item["evidence"]
+                    and (o["type"] == item["type"] or o["text"].lower().endswith(word))
+                    and set(o["districts"]) & set(item["districts"])
+                ),
+                None,
+            )
+            if before is not None and (item["amount"] is None or before["amount"] is None):
+                if item["amount"] is not None:
+                    before["amount"] = item["amount"]
+                    before["evidence"] = [before["evidence"][0], item["evidence"][1]]
+                continue
+        out.append(item)
+    return out

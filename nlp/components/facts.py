@@ -12,7 +12,13 @@ from nlp.amounts import Amount, find_amounts
 from nlp.components.sentences import KEY as SENTENCES
 from nlp.components.sentences import doc_text, sentence_ranges
 from nlp.givers import find_givers
-from nlp.initiatives import ANAPHORA, GROUP_ANAPHOR, find_initiatives, initiative_lexicon
+from nlp.initiatives import (
+    ANAPHORA,
+    GROUP_ANAPHOR,
+    find_initiatives,
+    initiative_lexicon,
+    merge_again,
+)
 from nlp.relations import (
     ANAPHOR_OWNS,
     PAIR_ANAPHOR,
@@ -289,7 +295,8 @@ class InitiativeFinder:
                         ),
                         "date": item.date,
                         "evidence": [start, end],
+                        "again": item.again,
                     }
                 )
-        doc._.initiatives = found
+        doc._.initiatives = merge_again(found)
         return doc

@@ -149,7 +149,9 @@ def test_a_relation_set_up_or_described_is_not_an_initiative() -> None:
 def test_people_sent_to_the_other_side_are_an_exchange_of_personnel() -> None:
     result = kinds("Lianyungang sent 23 teachers and doctors to Khorgos.")
     assert "talent_exchange" in result
-    assert "talent_exchange" in kinds("鹤山市选派15名医生到开平市人民医院坐诊。")
+    assert "talent_exchange" in kinds("鹤山市选派15名干部到开平市挂职。")
+    # doctors alone are health: the verb that sends them is not a second, talent thing
+    assert kinds("鹤山市选派15名医生到开平市人民医院坐诊。") == {"health": None}
     # words before the people keep their type, so money still pays for the rural project
     result = kinds(
         "Heshan will send rural technology specialists to villages in Kaiping, "
