@@ -149,7 +149,8 @@ DEAL_SIGNED = re.compile(
     re.IGNORECASE,
 )
 DEALS_WERE_SIGNED = re.compile(
-    r"\b(?:deals?|contracts?)\b[^.;,]{0,40}\b(?:were|was|been)\s+signed\b", re.IGNORECASE
+    r"\b(?:deals?|contracts?)\b(?:[^.;,]|\.(?=\d)){0,40}\b(?:were|was|been)\s+signed\b",
+    re.IGNORECASE,
 )
 SIGN_VERBS = frozenset({"签约", "签署", "签订", "簽約", "簽署", "簽訂", "signed", "signing"})
 # Firms signing ("与14家港资企业签约") are investment promotion, not an agreement of places.
@@ -168,7 +169,7 @@ FIRM_INVESTS = re.compile(
     r"(?:invest(?:s|ed|ing)?|agreed to (?:buy|build|invest|set up|supply)|will buy|signed|"
     r"building|builds)\b"
     # "signed a 2.3 billion yuan project with a Saudi energy company"
-    r"|\bsigned\b[^.;]{0,60}?\bwith\s+(?:an?\s+|the\s+)?(?:[\w-]+\s+){0,4}?"
+    r"|\bsigned\b(?:[^.;]|\.(?=\d)){0,60}?\bwith\s+(?:an?\s+|the\s+)?(?:[\w-]+\s+){0,4}?"
     r"(?:firms?|compan(?:y|ies)|group|maker|makers|developer|investors?|operator)\b",
     re.IGNORECASE,
 )
@@ -211,7 +212,7 @@ PART_BREAK = re.compile(r"[；;]")
 # "signed 14 investment projects"): investment promotion, not an agreement between places.
 SIGNED_PROJECTS = re.compile(
     r"(?:签约|簽約|签下|簽下|集中签约)[^，。；,;]{0,14}?项目|簽約[^，。；,;]{0,14}?項目"
-    r"|\bsigned\b[^.,;]{0,40}?\bprojects?\b",
+    r"|\bsigned\b(?:[^.,;]|\.(?=\d)){0,40}?\bprojects?\b",
     re.IGNORECASE,
 )
 # People sent to the other side ("选派20名教师", "sent 23 teachers and doctors", "posted 14

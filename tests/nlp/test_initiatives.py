@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from nlp.amounts import find_amounts
-from nlp.initiatives import find_date, find_initiatives
+from nlp.initiatives import find_date, find_initiatives, merge_again
 
 
 def found(  # type: ignore[no-untyped-def]
@@ -483,3 +483,102 @@ def test_processing_parks_first_projects_and_foundations() -> None:
     # a foundation pays; it is no fund
     result = kinds("鹤山将协助开平培训酒店管理人才，培训费用约300万元由鹤山一家基金会资助。")
     assert "fund" not in result
+
+
+# Typing by what the money or the action attaches to, not by every word in the sentence.
+
+
+def test_money_for_several_kinds_of_things_is_one_fund_and_nothing_else() -> None:
+    sentence = "宿迁市今年将向铜川市拨付财政帮扶资金1.15亿元，重点用于产业园区建设和乡村振兴。"
+    assert kinds(sentence) == {"fund": 115_000_000}
+    # where it goes, then what it pays for in the next clause
+    sentence = "其中1.3亿元投向波密县，主要用于茶叶加工厂和县城供水管网改造。"
+    assert kinds(sentence) == {"fund": 130_000_000}
+
+
+def test_money_for_several_things_of_one_kind_is_that_kind() -> None:
+    result = found("鹤山市安排1500万元，用于开平市两所小学和一所中学的建设。")
+    assert [(i.type, i.amount and i.amount.value) for i in result] == [("education", 15_000_000)]
+    # places listed are not uses listed
+    sentence = "有8600万元投向疏附县和伽师县的中小学建设。"
+    spans = [(sentence.index(p), sentence.index(p) + 3) for p in ("疏附县", "伽师县")]
+    result = find_initiatives(
+        sentence, ["653121", "653129"], find_amounts(sentence), has_place=True, places=spans
+    )
+    assert [(i.type, i.amount and i.amount.value) for i in result] == [("education", 86_000_000)]
+
+
+def test_the_use_named_after_the_money_is_not_a_second_initiative() -> None:
+    assert kinds("淮安市对贵德县投入7200万元，用于贵德县人民医院门诊楼改扩建。") == {
+        "health": 72_000_000
+    }
+
+
+def test_who_pays_a_share_of_a_projects_cost_is_not_an_initiative() -> None:
+    result = found("由栖霞区援建的加工厂近日投产，总投资4500万元，其中援助资金2800万元。")
+    assert [i.amount.value for i in result if i.amount] == [45_000_000]
+    assert "fund" not in {i.type for i in result}
+    # a share with a use of its own is one
+    result = found("广东省安排援藏资金3.6亿元，其中1.1亿元用于察隅县的茶园提质。")
+    assert {i.amount.value for i in result if i.amount} == {360_000_000, 110_000_000}
+
+
+def test_fields_of_cooperation_are_not_things_done() -> None:
+    assert kinds("两地将在教育、医疗和文旅方面深化交流。") == {}
+    assert kinds("双方签署了涵盖金融、科创及青年交流等领域的7份协议。") == {"agreement": None}
+    assert kinds("The two cities will work in areas such as tourism and education.") == {}
+
+
+def test_a_firms_deal_takes_its_agreement_and_what_it_builds() -> None:
+    sentence = (
+        "同日，常州一家新能源电池企业与射阳县签署投资协议，拟投资25亿元建设储能电池生产基地。"
+    )
+    assert kinds(sentence) == {"investment_promotion": 2_500_000_000}
+    sentence = "Yulin signed a 3.6 billion yuan contract with a Vietnamese machinery maker."
+    assert kinds(sentence) == {"investment_promotion": 3_600_000_000}
+
+
+def test_deals_counted_at_a_fair_are_investment_promotion_not_an_agreement() -> None:
+    assert kinds("本届洽谈会共签约项目132个，签约总额680亿元。") == {
+        "investment_promotion": 68_000_000_000
+    }
+    result = kinds("Deals worth 48.6 billion yuan were signed on the opening day.")
+    assert "agreement" not in result and result["investment_promotion"] == 48_600_000_000
+
+
+def test_a_subsidy_is_typed_by_what_it_pays_for() -> None:
+    assert kinds("两市对首年运营给予航线补贴共800万元。") == {"infrastructure": 8_000_000}
+
+
+def test_a_thing_named_again_by_its_head_word_is_marked() -> None:
+    again = {i.type: i.again for i in found("该园区首期投资4.5亿元。")}
+    assert again == {"industrial_park": True}
+    again = {i.type: i.again for i in found("两地共建食用菌产业园。")}
+    assert again == {"industrial_park": False}
+    assert [i.again for i in found("The park will cost 1.3 billion yuan.")] == [True]
+
+
+def test_merge_again_joins_a_mention_to_the_thing_told_before() -> None:
+    def item(kind: str, text: str, amount: int | None, start: int, again: bool) -> dict:  # type: ignore[type-arg]
+        money = {"text": "x", "value": amount, "currency": "CNY"} if amount else None
+        return {"type": kind, "text": text, "districts": ["440784"], "amount": money,
+                "date": None, "evidence": [start, start + 10], "again": again}  # fmt: skip
+
+    merged = merge_again(
+        [
+            item("industrial_park", "食用菌产业园", None, 0, False),
+            item("industrial_park", "园区", 450_000_000, 10, True),
+        ]
+    )
+    assert len(merged) == 1
+    assert merged[0]["amount"]["value"] == 450_000_000 and merged[0]["evidence"] == [0, 20]
+    # a second amount for a thing that has one (a second phase) stays its own
+    merged = merge_again(
+        [
+            item("industrial_park", "产业园", 100, 0, False),
+            item("industrial_park", "园区", 200, 10, True),
+        ]
+    )
+    assert len(merged) == 2
+    # nothing told before: the mention is the thing
+    assert len(merge_again([item("agreement", "协议", None, 0, True)])) == 1
