@@ -91,7 +91,8 @@ MONEY_VERBS = re.compile(
 
 # After an amount, these introduce what it pays for.
 PURPOSE = re.compile(
-    r"用于|用来|投向|专门用于|重点用于|支持|\b(?:for|to build|to upgrade|to develop|to fund|"
+    r"用于|用来|投向|专门用于|重点用于|支持|扶持|帮助|建设|实施|"
+    r"\b(?:for|to build|to upgrade|to develop|to fund|"
     r"to finance|to support|to expand|on|(?:will )?go (?:mainly |mostly |largely )?(?:to|towards)|"
     r"goes (?:mainly |mostly |largely )?(?:to|towards))\b",
     re.IGNORECASE,
@@ -130,7 +131,8 @@ RELATION_SET_UP = re.compile(
 )
 # An agreement referred back to ("根据协议", "under the agreement") is not a new one.
 AGREED_BEFORE = re.compile(
-    r"(?:根据|按照|依照|根據|依據|按照)$|\b(?:under|according to|in line with)\s+(?:the|this)\s+$",
+    r"(?:根据|按照|依照|根據|依據|按照)(?:双方|雙方|两地|兩地|该|該|这一?|這一?|上述)?$"
+    r"|\b(?:under|according to|in line with)\s+(?:the|this)\s+$",
     re.IGNORECASE,
 )
 SIGNING = re.compile(r"签|簽|sign", re.IGNORECASE)
@@ -349,8 +351,7 @@ def find_initiatives(
                 "other", text, tuple(districts), None, find_date(sentence, default_year)
             )
         ]
-    chosen = list(types)[:MAX_TYPES_PER_SENTENCE]
-    near = [h for h in hits if h.key in chosen or h.key == "fund"]
+    near = hits
     topic = next((h.key for h in near if h.key not in NOT_PURPOSE), None)
     paid: list[tuple[str, Amount]] = []
     consumed: list[tuple[int, int]] = []  # purpose phrases: what some amount pays for
@@ -374,7 +375,9 @@ def find_initiatives(
         if share := _share_of_cost(sentence, amount, amounts):
             consumed.append(share)  # the fund named there is that share, not a new one
             continue  # "总投资3200万元，其中援助资金1800万元": who pays part of the project
-        kind, pool, purpose = _pays_for(sentence, amount, amounts, near, topic, places or [])
+        kind, pool, listed, purpose = _pays_for(
+            sentence, amount, amounts, near, topic, places or []
+        )
         if purpose is not None:
             consumed.append(purpose)
         aid_money = any(
@@ -387,9 +390,12 @@ def find_initiatives(
         if pool:
             paid.append(("fund", amount))  # money for several things is one pool of money
             continue
+        if listed and aid_money:
+            paid.append(("fund", amount))  # aid money for several things is a pool
+            continue
         paid.append((kind, amount))
-        if aid_money and kind != "fund":
-            paid.append(("fund", amount))
+        if listed is None and aid_money and kind != "fund":
+            paid.append(("fund", amount))  # aid money with no use of its own: both readings
     date = find_date(sentence, default_year)
     out: list[FoundInitiative] = []
     used: set[str] = set()
@@ -405,14 +411,16 @@ def find_initiatives(
             )
         )
         used.add(kind)
-    for kind in chosen:
-        # a thing named only as what an amount pays for is that amount's initiative
-        if kind not in used and not all(
-            any(s <= h.start < e for s, e in consumed) for h in hits if h.key == kind
-        ):
-            out.append(
-                FoundInitiative(kind, types[kind], tuple(districts), None, date, again[kind])
-            )
+    # a thing named only as what an amount pays for is that amount's initiative; of the
+    # others, the first few kinds named (a sentence is rarely about more)
+    rest = [
+        kind
+        for kind in types
+        if kind not in used
+        and not all(any(s <= h.start < e for s, e in consumed) for h in hits if h.key == kind)
+    ]
+    for kind in rest[: max(0, MAX_TYPES_PER_SENTENCE - len(used))]:
+        out.append(FoundInitiative(kind, types[kind], tuple(districts), None, date, again[kind]))
     return out
 
 
@@ -523,9 +531,11 @@ def _pays_for(
     near: list[Hit],
     topic: str | None,
     places: list[tuple[int, int]],
-) -> tuple[str, bool, tuple[int, int] | None]:
-    """The type an amount pays for, whether it is a pool for several things, and the span of
-    the purpose phrase that says so (用于…, "to build…") when there is one."""
+) -> tuple[str, bool, bool | None, tuple[int, int] | None]:
+    """The type an amount pays for; whether it is a pool for several kinds of things;
+    whether several uses are listed (None when no use is named with it, only the sentence's
+    topic); and the span of the purpose phrase that says so (用于…, "to build…") when there
+    is one."""
     # "a 60-million-yuan visitor centre", "价值600万元的农机装备": the thing it qualifies
     for h in near:
         if (
@@ -533,7 +543,7 @@ def _pays_for(
             and h.start >= amount.end
             and COMPOUND_GAP.fullmatch(sentence[amount.end : h.start])
         ):
-            return h.key, False, None
+            return h.key, False, False, None
     marker = PURPOSE.search(sentence, amount.end)
     if (
         marker is not None
@@ -547,7 +557,9 @@ def _pays_for(
             if again is not None and _same_or_next_clause(sentence, end, again.start()):
                 marker = again
                 start, end = _clause(sentence, marker.start(), marker.end())
-        purposes = [h for h in near if h.start >= marker.end() and h.key not in NOT_PURPOSE]
+        # a use after the next amount is that amount's ("…支持四平，其中1200万元用于…")
+        limit = min((a.start for a in amounts if a.start >= amount.end), default=len(sentence))
+        purposes = [h for h in near if marker.end() <= h.start < limit and h.key not in NOT_PURPOSE]
         if purposes:
             # "用于大同市旅游推介和云冈石窟周边设施提升": uses of several types, the money is
             # a pool; several things of one type ("图书馆和实验室") are that type's
@@ -560,7 +572,7 @@ def _pays_for(
             )
             # a listed use of no known type counts as another type
             pool = len({h.key for h in typed}) > 1 or (several and len(typed) < 2)
-            return purposes[0].key, pool, (marker.end(), end)
+            return purposes[0].key, pool, several, (marker.end(), end)
     start, end = _clause(sentence, amount.start, amount.end)
     if PROJECTS_COST.search(sentence, max(0, amount.start - 24), amount.start):
         # "签约12个数字经济项目，总投资约47亿元": the total is the projects' just named
@@ -575,22 +587,23 @@ def _pays_for(
                 and SIGNING.search(h.text)
             ]
         if projects:
-            return projects[-1].key, False, None
+            return projects[-1].key, False, False, None
     own = [h for h in near if start <= h.start and h.end <= end and h.key not in NOT_PURPOSE]
     if own:
         nearest = min(own, key=lambda h: _distance(h.start, h.end, amount.start, amount.end))
-        return nearest.key, False, None
+        return nearest.key, False, False, None
     if PROJECTS_COST.search(sentence, max(0, amount.start - 24), amount.start):
         # "建设游艇产业服务中心，预计总投资8亿元": the cost of the thing just named
         before, _ = _clause(sentence, max(0, start - 1), max(0, start - 1))
         built = [h for h in near if before <= h.start < amount.start and h.key == "other"]
         if built:
-            return built[-1].key, False, None
+            return built[-1].key, False, False, None
     if PART_OF.search(sentence, amount.end) and any(
         h.key == "fund" and start <= h.start and h.end <= end for h in near
     ):
-        return "fund", False, None  # "安排援藏资金3.6亿元，其中…": the whole is the pool
-    return topic or "fund", False, None
+        return "fund", False, False, None  # "安排援藏资金3.6亿元，其中…": the whole is the pool
+    # nothing named with it: aid money may be a pool or the sentence's project
+    return topic or "fund", False, None, None
 
 
 def _share_of_cost(sentence: str, amount: Amount, amounts: list[Amount]) -> tuple[int, int] | None:
@@ -627,7 +640,10 @@ def _named_fund(hit: Hit) -> bool:
         return False
     text = hit.text.lower()
     return (
-        "基金" in text or "资金池" in text or text.endswith(("fund", "fund pool", "capital pool"))
+        "基金" in text
+        or "资金池" in text
+        or "专项资金" in text
+        or text.endswith(("fund", "fund pool", "capital pool"))
     )
 
 
