@@ -362,7 +362,9 @@ def find_initiatives(
         consumed.append((m.end(), stop.start() if stop else len(sentence)))
     for amount in spent:
         if any(
-            _named_fund(h) and _near(sentence, h, amount) and not FUND_GIVES.match(sentence, h.end)
+            (_named_fund(h) or _fund_set_up(sentence, h))
+            and _near(sentence, h, amount)
+            and not FUND_GIVES.match(sentence, h.end)
             for h in hits
         ):
             paid.append(("fund", amount))  # "设立3300万元产业协作基金": the fund's money
@@ -435,6 +437,11 @@ FIELDS = re.compile(
 )
 
 
+# What someone says ("“…果农心里更有底了。”他说"): a quote that ends a clause or sentence
+# inside its marks is speech, not a name ("“飞地经济”模式"), and not a thing done.
+SPEECH = re.compile(r"[“「\"][^”」\"]{4,}?[，。！？,.!?][”」\"]")
+
+
 def _things(
     sentence: str, names: list[tuple[int, int]], places: list[tuple[int, int]] | None = None
 ) -> list[Hit]:
@@ -457,6 +464,7 @@ def _things(
     # the verb that sends people ("选派") is part of the people's thing, not a thing of its own
     senders = {m.start() for m in SENT_PEOPLE.finditer(sentence)}
     fields = [m.span() for m in FIELDS.finditer(sentence)]
+    fields += [m.span() for m in SPEECH.finditer(sentence)]
     found = [
         h
         for h in initiative_lexicon().find(sentence)
@@ -567,7 +575,7 @@ def _pays_for(
             # "用于产业和就业项目": another use listed, typed or not; "投向甲县和乙县的…" lists
             # places, not uses
             several = any(
-                not any(e == m.start() for _, e in places)
+                not any(e == m.start() or s <= m.start() < e for s, e in places)
                 for m in LISTING.finditer(sentence, marker.end(), end)
             )
             # a listed use of no known type counts as another type
@@ -634,16 +642,22 @@ def _nearest(hit: Hit, amounts: list[Amount]) -> Amount | None:
     )
 
 
+def _fund_set_up(sentence: str, hit: Hit) -> bool:
+    """Money set up as a fund of its own ("设立陶艺交流专项资金"), not allocated for a use."""
+    return (
+        hit.key == "fund"
+        and "专项资金" in hit.text
+        and FOUNDING.search(sentence, max(0, hit.start - 16), hit.start) is not None
+    )
+
+
 def _named_fund(hit: Hit) -> bool:
     """A fund by name (基金, "fund"), not money in general (帮扶资金, funding, grants)."""
     if hit.key != "fund":
         return False
     text = hit.text.lower()
     return (
-        "基金" in text
-        or "资金池" in text
-        or "专项资金" in text
-        or text.endswith(("fund", "fund pool", "capital pool"))
+        "基金" in text or "资金池" in text or text.endswith(("fund", "fund pool", "capital pool"))
     )
 
 
