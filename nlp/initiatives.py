@@ -98,6 +98,8 @@ PURPOSE = re.compile(
     re.IGNORECASE,
 )
 NOT_PURPOSE = frozenset({"fund", "agreement", "other"})
+# Things that are people or firms, not something a sum is the cost of ("引进企业12家").
+PEOPLE = frozenset({"investment_promotion", "talent_exchange"})
 # "三县", "五市", "the three cities": the group of places named before.
 GROUP_ANAPHOR = re.compile(
     r"[三四五六七八九](?:地|方|县|縣|市|区|區|省|旗)|"
@@ -168,7 +170,7 @@ FIRM_INVESTS = re.compile(
     r"[^，。；,;]{0,14}?(?:签约|簽約|签订|簽訂|签署|簽署)"
     r"|\b(?:firms?|compan(?:y|ies)|group|investors|maker|makers|trader|traders)"
     r"(?:,\s*which|,\s*who|\s+that)?\s+(?:will\s+|has\s+|have\s+|is\s+|are\s+)?(?:also\s+)?"
-    r"(?:invest(?:s|ed|ing)?|agreed to (?:buy|build|invest|set up|supply)|will buy|signed|"
+    r"(?:invest(?:s|ed|ing)?|agreed to (?:buy|build|invest|set up|supply|open)|will buy|signed|"
     r"building|builds)\b"
     # "signed a 2.3 billion yuan project with a Saudi energy company"
     r"|\bsigned\b(?:[^.;]|\.(?=\d)){0,60}?\bwith\s+(?:an?\s+|the\s+)?(?:[\w-]+\s+){0,4}?"
@@ -201,6 +203,7 @@ NOT_SPENT_AFTER = re.compile(
 # The investment a set of projects adds up to, and words that name projects.
 PROJECTS_COST = re.compile(
     r"(?:总投资|總投資|计划投资|計劃投資|投资额|投資額|投资总额|协议投资|意向投资|签约额|簽約額|"
+    r"项目投资|項目投資|"
     r"签约金额|簽約金額|签约总额|簽約總額)[约逾近达為为超过]*\s*$"
     r"|\b(?:total investment of|investment of|worth|costs?|will cost)\s+(?:about\s+|some\s+)?$",
     re.IGNORECASE,
@@ -277,7 +280,8 @@ OFFICIALS = re.compile(
 )
 # Words before the purpose in the clause after the money ("…, most of it for", "，重点用于").
 SHARE_LEAD = re.compile(
-    r"\s*(?:(?:most|much|the bulk|the rest|part|all) of (?:it|the money|this|that)\s*|"
+    r"\s*(?:(?:most|much|the bulk|the rest|part|all) of (?:it|the money|this|that|which)\s*"
+    r"(?:will\s+)?|"
     r"(?:mainly|mostly|largely)\s*|主要|重点|重點)?",
     re.IGNORECASE,
 )
@@ -398,6 +402,11 @@ def find_initiatives(
         paid.append((kind, amount))
         if listed is None and aid_money and kind != "fund":
             paid.append(("fund", amount))  # aid money with no use of its own: both readings
+        elif aid_money:
+            # "安排专项资金1800万元，用于…": the word names this money, no fund of its own
+            consumed.extend(
+                (h.start, h.end) for h in hits if h.key == "fund" and _nearest(h, amounts) is amount
+            )
     date = find_date(sentence, default_year)
     out: list[FoundInitiative] = []
     used: set[str] = set()
@@ -518,13 +527,29 @@ def _things(
             things[-1] = Hit(key, text, last.start, hit.end)
         else:
             things.append(hit)
+    # a head word alone names the thing of that head told earlier in the sentence
+    # ("设施农业园区日前投用，园区共建成温室420座")
+    for i, hit in enumerate(things):
+        if BARE_HEAD.fullmatch(hit.text):
+            family = "园" if hit.text.endswith(("园", "园区", "園", "園區")) else hit.text
+            earlier = next(
+                (o for o in reversed(things[:i]) if o.text.removesuffix("区").endswith(family)),
+                None,
+            )
+            if earlier is not None and earlier.key != hit.key:
+                things[i] = Hit(earlier.key, hit.text, hit.start, hit.end)
     return things
 
 
 def _joined(sentence: str, left: Hit, right: Hit) -> bool:
     if right.text.lower() in SIGN_VERBS:
         return False  # a verb, not the head of a noun phrase ("港资企业签约")
-    if right.key == "fund" and left.key != "fund" and not _named_fund(right):
+    if (
+        right.key == "fund"
+        and left.key != "fund"
+        and not _named_fund(right)
+        and "专项资金" not in right.text
+    ):
         return False  # "宣传推广资金": money for promotion, which keeps its own type
     gap = sentence[left.end : right.start]
     if right.key == "fund" and len(gap) <= 2 and not CLAUSE_BREAK.search(gap):
@@ -603,7 +628,13 @@ def _pays_for(
     if PROJECTS_COST.search(sentence, max(0, amount.start - 24), amount.start):
         # "建设游艇产业服务中心，预计总投资8亿元": the cost of the thing just named
         before, _ = _clause(sentence, max(0, start - 1), max(0, start - 1))
-        built = [h for h in near if before <= h.start < amount.start and h.key == "other"]
+        built = [
+            h
+            for h in near
+            if before <= h.start < amount.start and h.key not in NOT_PURPOSE and h.key not in PEOPLE
+        ] or [h for h in near if before <= h.start < amount.start and h.key == "other"]
+        if built and FIRM_INVESTS.search(sentence, 0, built[-1].start):
+            return "investment_promotion", False, False, None  # what a firm invests in
         if built:
             return built[-1].key, False, False, None
     if PART_OF.search(sentence, amount.end) and any(
@@ -684,9 +715,10 @@ def _same_or_next_clause(sentence: str, end: int, at: int) -> bool:
 
 
 def _part_between(sentence: str, amount: Amount, amounts: list[Amount], at: int) -> bool:
-    """Whether a purpose at `at` belongs to a part of the amount (其中…, another amount)."""
-    if PART_OF.search(sentence, amount.end, at):
-        return True
+    """Whether a purpose at `at` belongs to a part of the amount (其中…, another amount).
+
+    "其中" with no amount of its own before the purpose is the whole's ("…156 million yuan,
+    most of which will go to…")."""
     return any(amount.end <= other.start and other.end <= at for other in amounts)
 
 
@@ -726,13 +758,18 @@ def merge_again(found: list[dict[str, Any]]) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
     for item in found:
         if item.pop("again", False):
-            word = item["text"].lower()
+            word = item["text"].lower().removeprefix("the ").strip()
+            # 园区 and 产业园 are both the park told before ("…银耳精深加工产业园", "该园区")
+            word = "园" if word.endswith(("园", "园区", "園", "園區")) else word
             before = next(
                 (
                     o
                     for o in reversed(out)
                     if o["evidence"] != item["evidence"]
-                    and (o["type"] == item["type"] or o["text"].lower().endswith(word))
+                    and (
+                        o["type"] == item["type"]
+                        or o["text"].lower().removesuffix("区").removesuffix("區").endswith(word)
+                    )
                     and set(o["districts"]) & set(item["districts"])
                 ),
                 None,

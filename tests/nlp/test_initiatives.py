@@ -585,3 +585,32 @@ def test_merge_again_joins_a_mention_to_the_thing_told_before() -> None:
     assert len(merged) == 2
     # nothing told before: the mention is the thing
     assert len(merge_again([item("agreement", "协议", None, 0, True)])) == 1
+
+
+def test_speech_in_quotation_marks_is_not_a_thing_done() -> None:
+    assert kinds("“这几年的苹果坐上了开往长三角的冷链车，果农心里更有底了。”他说。") == {}
+    # a name in quotation marks is no speech
+    assert "tourism_culture" in kinds("两地联合推出“一线多站”侨乡文化旅游线路。")
+
+
+def test_a_special_fund_is_a_fund_of_its_own_only_when_set_up() -> None:
+    assert kinds("钦州市还将拿出300万元设立陶艺交流专项资金。") == {"fund": 3_000_000}
+    assert kinds("两区共安排专项资金1800万元，用于改善农村学校的教学设施。") == {
+        "education": 18_000_000
+    }
+
+
+def test_the_cost_of_the_thing_named_just_before_is_that_things() -> None:
+    result = kinds("由黑龙江省援建的额河湿地游客中心同日揭牌，项目投资3,000万元。")
+    assert result == {"tourism_culture": 30_000_000}
+    # the park named again by its head word in the same sentence keeps the park's type
+    result = kinds("援建的设施农业园区日前正式投用，园区共建成日光温室420座，总投资6800万元。")
+    assert result == {"rural_revitalisation": 68_000_000}
+
+
+def test_most_of_which_introduces_the_uses_of_the_money() -> None:
+    sentence = (
+        "Jinshan has allocated 156 million yuan in aid to Yarkant, most of which will go to a "
+        "cotton textile workshop and a rural drinking-water project."
+    )
+    assert kinds(sentence) == {"fund": 156_000_000}
