@@ -98,6 +98,8 @@ PURPOSE = re.compile(
     re.IGNORECASE,
 )
 NOT_PURPOSE = frozenset({"fund", "agreement", "other"})
+# Types of the people sent to the other side (teachers, doctors, cadres).
+CREW = frozenset({"education", "health", "talent_exchange"})
 # Things that are people or firms, not something a sum is the cost of ("引进企业12家").
 PEOPLE = frozenset({"investment_promotion", "talent_exchange"})
 # "三县", "五市", "the three cities": the group of places named before.
@@ -472,6 +474,9 @@ def _things(
     )
     # the verb that sends people ("选派") is part of the people's thing, not a thing of its own
     senders = {m.start() for m in SENT_PEOPLE.finditer(sentence)}
+    # the people sent, up to the end of their clause, are one thing: "选派12名教师和8名医生
+    # 到怀来县挂职" is one exchange, not also a school (教师) and a hospital (名医)
+    crews = [_crew(sentence, m) for m in SENT_PEOPLE.finditer(sentence)]
     fields = [m.span() for m in FIELDS.finditer(sentence)]
     fields += [m.span() for m in SPEECH.finditer(sentence)]
     found = [
@@ -479,6 +484,7 @@ def _things(
         for h in initiative_lexicon().find(sentence)
         if not any(s.start < h.end and h.start < s.end for s in signed)
         and h.start not in senders
+        and not (h.key in CREW and any(start <= h.start < end for start, end in crews))
         and not any(start <= h.start and h.end <= end for start, end in fields)
         # "with a planned investment of 1.2 billion yuan": the money, not promotion
         and not (
@@ -539,6 +545,23 @@ def _things(
             if earlier is not None and earlier.key != hit.key:
                 things[i] = Hit(earlier.key, hit.text, hit.start, hit.end)
     return things
+
+
+MORE_PEOPLE = re.compile(
+    r"(?:\s*(?:,|and|or)\s*(?:\d[\d,]*\s+)?(?:[a-z-]+\s+)?"
+    r"(?:officials|cadres|teachers|doctors|experts|specialists|technicians|staff|nurses|medics))*",
+    re.IGNORECASE,
+)
+
+
+def _crew(sentence: str, m: re.Match[str]) -> tuple[int, int]:
+    """The span of the people a SENT_PEOPLE match sends: to the end of the clause in
+    Chinese ("选派12名教师和8名医生到怀来县挂职"), the list of people in English."""
+    if m.group(0).isascii():
+        more = MORE_PEOPLE.match(sentence, m.end())
+        return m.start(), more.end() if more else m.end()
+    stop = CLAUSE_BREAK.search(sentence, m.end())
+    return m.start(), stop.start() if stop else len(sentence)
 
 
 def _joined(sentence: str, left: Hit, right: Hit) -> bool:

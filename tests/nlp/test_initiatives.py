@@ -614,3 +614,14 @@ def test_most_of_which_introduces_the_uses_of_the_money() -> None:
         "cotton textile workshop and a rural drinking-water project."
     )
     assert kinds(sentence) == {"fund": 156_000_000}
+
+
+def test_the_people_sent_are_one_thing_not_also_a_school_and_a_hospital() -> None:
+    assert kinds("延庆区还选派12名教师和8名医生到怀来县挂职。") == {"talent_exchange": None}
+    assert kinds("栖霞区今年选派32名教师、医生到丹凤县支教支医。") == {"talent_exchange": None}
+    # in English the list of people ends where something else begins
+    result = kinds(
+        "Lianyungang also sent 23 teachers and doctors to Khorgos and allocated "
+        "RMB 30 million for a bilingual school in the city."
+    )
+    assert result == {"talent_exchange": None, "education": 30_000_000}
