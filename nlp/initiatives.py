@@ -448,6 +448,26 @@ FIELDS = re.compile(
 )
 
 
+# Visitors counted, tourism income, ticket prices: a description of tourism, not a thing done,
+# unless the sentence launches something (a route, a discount, a pass).
+TOURISM = frozenset({"tourism_culture"})
+VISITORS_COUNTED = re.compile(
+    r"接待(?:游客|遊客)|(?:游客|遊客|旅客)[^，。；,;]{0,12}?(?:人次|万人|萬人)|(?:旅游|旅遊)(?:总|總)?收入|"
+    r"门票(?:为|為|价|價|平日价|旺季)|門票(?:為|價)|"
+    r"\b(?:received|receives|draws?|drew|attracted)\s+(?:some\s+|about\s+|nearly\s+|over\s+)?"
+    r"[\d.,]+\s*(?:million\s+)?(?:visitors|tourists|visits)\b|"
+    r"\b(?:tourism (?:income|revenue))\b|\b(?:a\s+)?tickets?\s+(?:costs?|is priced|sells?)\b|"
+    r"\bpaid\s+[\d.,]+\s+yuan\b",
+    re.IGNORECASE,
+)
+LAUNCHED = re.compile(
+    r"推出|开通|開通|开行|開行|启动|啟動|举办|舉辦|优惠|優惠|免费|免費|互送|半价|半價|共建|援建|"
+    r"协助|協助|开发|開發|组织|組織|投入使用|建成|"
+    r"\b(?:built|co-built|helped|organi[sz]ed)\b|"
+    r"\b(?:launch|launched|launches|will offer|offers|offered|opened|will open|free|half-price|"
+    r"discount)\b",
+    re.IGNORECASE,
+)
 # What someone says ("“…果农心里更有底了。”他说"): a quote that ends a clause or sentence
 # inside its marks is speech, not a name ("“飞地经济”模式"), and not a thing done.
 SPEECH = re.compile(r"[“「\"][^”」\"]{4,}?[，。！？,.!?][”」\"]")
@@ -479,13 +499,18 @@ def _things(
     crews = [_crew(sentence, m) for m in SENT_PEOPLE.finditer(sentence)]
     fields = [m.span() for m in FIELDS.finditer(sentence)]
     fields += [m.span() for m in SPEECH.finditer(sentence)]
+    if VISITORS_COUNTED.search(sentence) and not LAUNCHED.search(sentence):
+        fields.append((0, len(sentence)))  # tourism told as a statistic or a ticket price
     found = [
         h
         for h in initiative_lexicon().find(sentence)
         if not any(s.start < h.end and h.start < s.end for s in signed)
         and h.start not in senders
         and not (h.key in CREW and any(start <= h.start < end for start, end in crews))
-        and not any(start <= h.start and h.end <= end for start, end in fields)
+        and not any(
+            start <= h.start and h.end <= end and (end - start < len(sentence) or h.key in TOURISM)
+            for start, end in fields
+        )
         # "with a planned investment of 1.2 billion yuan": the money, not promotion
         and not (
             h.key == "investment_promotion"

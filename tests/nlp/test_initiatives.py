@@ -625,3 +625,11 @@ def test_the_people_sent_are_one_thing_not_also_a_school_and_a_hospital() -> Non
         "RMB 30 million for a bilingual school in the city."
     )
     assert result == {"talent_exchange": None, "education": 30_000_000}
+
+
+def test_visitors_counted_and_ticket_prices_are_no_tourism_initiative() -> None:
+    assert kinds("去年韶关市接待游客超过5000万人次，旅游总收入约520亿元。") == {}
+    assert kinds("Last year the three cities received 86 million visitors.") == {}
+    # unless the sentence launches something
+    assert "tourism_culture" in kinds("两地共建的旅游环线今年接待游客12万人次。")
+    assert "tourism_culture" in kinds("两市推出旅游联票，门票为198元。")
