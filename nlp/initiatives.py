@@ -170,13 +170,14 @@ FIRM_INVESTS = re.compile(
     r"|(?:(?:一家|多家|\d+家|几家|幾家)[^，。；,;]{0,10}?)?"
     r"(?:企业|企業|公司|集团|集團|[车車药藥茶民国國外侨僑港]企)"
     r"[^，。；,;]{0,14}?(?:签约|簽約|签订|簽訂|签署|簽署)"
-    r"|\b(?:firms?|compan(?:y|ies)|group|investors|maker|makers|trader|traders)"
-    r"(?:,\s*which|,\s*who|\s+that)?\s+(?:will\s+|has\s+|have\s+|is\s+|are\s+)?(?:also\s+)?"
+    r"|\b(?:firms?|compan(?:y|ies)|group|investors|\w*makers?|traders?|mills?|operators?)"
+    r"(?:,\s*which|,\s*who|\s+that)?\s+(?:will\s+|has\s+|have\s+|is\s+|are\s+)?"
+    r"(?:also\s+|separately\s+|now\s+)?"
     r"(?:invest(?:s|ed|ing)?|agreed to (?:buy|build|invest|set up|supply|open)|will buy|signed|"
-    r"building|builds)\b"
+    r"building|builds|announced|unveiled)\b"
     # "signed a 2.3 billion yuan project with a Saudi energy company"
-    r"|\bsigned\b(?:[^.;]|\.(?=\d)){0,60}?\bwith\s+(?:an?\s+|the\s+)?(?:[\w-]+\s+){0,4}?"
-    r"(?:firms?|compan(?:y|ies)|group|maker|makers|developer|investors?|operator)\b",
+    r"|\bsign(?:s|ed|ing)?\b(?:[^.;]|\.(?=\d)){0,60}?\bwith\s+(?:an?\s+|the\s+)?(?:[\w-]+\s+){0,4}?"
+    r"(?:firms?|compan(?:y|ies)|group|\w*makers?|developer|investors?|operator)\b",
     re.IGNORECASE,
 )
 # A fund that gives ("基金将捐出1.5亿港元"): the giver, not where the money goes.
@@ -206,7 +207,7 @@ NOT_SPENT_AFTER = re.compile(
 PROJECTS_COST = re.compile(
     r"(?:总投资|總投資|计划投资|計劃投資|投资额|投資額|投资总额|协议投资|意向投资|签约额|簽約額|"
     r"项目投资|項目投資|"
-    r"签约金额|簽約金額|签约总额|簽約總額)[约逾近达為为超过]*\s*$"
+    r"签约金额|簽約金額|签约总额|簽約總額)(?:合计|合計|共计|共計)?[约約逾近达達為为超过過]*\s*$"
     r"|\b(?:total investment of|investment of|worth|costs?|will cost)\s+(?:about\s+|some\s+)?$",
     re.IGNORECASE,
 )
