@@ -806,6 +806,14 @@ def merge_again(found: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """
     out: list[dict[str, Any]] = []
     for item in found:
+        if item["amount"] is None and any(
+            o["type"] == item["type"]
+            and o["text"].lower() == item["text"].lower()
+            and set(o["districts"]) == set(item["districts"])
+            for o in out
+        ):
+            item.pop("again", None)
+            continue  # the same thing named again in passing
         if item.pop("again", False):
             word = item["text"].lower().removeprefix("the ").strip()
             # 园区 and 产业园 are both the park told before ("…银耳精深加工产业园", "该园区")

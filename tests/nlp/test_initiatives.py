@@ -585,6 +585,12 @@ def test_merge_again_joins_a_mention_to_the_thing_told_before() -> None:
     assert len(merged) == 2
     # nothing told before: the mention is the thing
     assert len(merge_again([item("agreement", "协议", None, 0, True)])) == 1
+    # the same word for the same places again, without an amount, is the same thing
+    merged = merge_again(
+        [item("rural_revitalisation", "tea", None, 0, False),
+         item("rural_revitalisation", "Tea", None, 10, False)]
+    )  # fmt: skip
+    assert len(merged) == 1
 
 
 def test_speech_in_quotation_marks_is_not_a_thing_done() -> None:
