@@ -806,13 +806,18 @@ def merge_again(found: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """
     out: list[dict[str, Any]] = []
     for item in found:
-        if item["amount"] is None and any(
-            o["type"] == item["type"]
-            and o["text"].lower() == item["text"].lower()
-            and set(o["districts"]) == set(item["districts"])
-            for o in out
-        ):
-            item.pop("again", None)
+        same = next(
+            (
+                o
+                for o in out
+                if o["type"] == item["type"]
+                and o["text"].lower() == item["text"].lower()
+                and set(o["districts"]) == set(item["districts"])
+            ),
+            None,
+        )
+        if item["amount"] is None and same is not None:
+            same["date"] = same["date"] or item["date"]
             continue  # the same thing named again in passing
         if item.pop("again", False):
             word = item["text"].lower().removeprefix("the ").strip()
@@ -832,6 +837,7 @@ def merge_again(found: list[dict[str, Any]]) -> list[dict[str, Any]]:
                 None,
             )
             if before is not None and (item["amount"] is None or before["amount"] is None):
+                before["date"] = before["date"] or item["date"]
                 if item["amount"] is not None:
                     before["amount"] = item["amount"]
                     before["evidence"] = [before["evidence"][0], item["evidence"][1]]
