@@ -253,7 +253,9 @@ FIRM_MONEY = re.compile(
     re.IGNORECASE,
 )
 # A park for farming or for processing farm products is a farming project (the guide).
-FARMING = re.compile(r"农业|農業|加工|\b(?:agricultural|agriculture|farming)\b", re.IGNORECASE)
+FARMING = re.compile(
+    r"农业|農業|加工|\b(?:agricultural|agriculture|farming|tea|processing)\b", re.IGNORECASE
+)
 FUND_VERB = re.compile(
     r"\b(?:will|would|to|shall|can|could|may|also|jointly|help|helps|helped)\s+$", re.IGNORECASE
 )
@@ -474,6 +476,30 @@ LAUNCHED = re.compile(
 SPEECH = re.compile(r"[“「\"][^”」\"]{4,}?[，。！？,.!?][”」\"]")
 
 
+# People who speak ("当地干部举例说", "据辽宁省援藏工作队介绍"): the source, not a thing done.
+SPEAKER = re.compile(
+    r"(?:干部|幹部|工作队|工作隊|工作组|工作組|队长|隊長|负责人|負責人)[^，。；,;：:]{0,8}?"
+    r"(?:说|說|表示|介绍|介紹|形容|举例|舉例|认为|認為|告诉|告訴)"
+)
+NAME_CHAR = re.compile(r"[\u4e00-\u9fff]")
+CO_RUN = re.compile(r"合办|合辦|共建|联办|聯辦|共同举办|共同舉辦")
+
+
+def _institution(sentence: str, hit: Hit) -> bool:
+    """A university by its name ("塔里木大学也与浙江大学签署了合作协议", "南开大学的志愿者")
+    acts or is named; it is no school being built or helped."""
+    if (
+        hit.text not in ("大学", "大學")
+        or hit.start == 0
+        or sentence[hit.end : hit.end + 1] == "生"
+    ):
+        return False  # 大学生: students
+    if FOUNDING.search(sentence) or CO_RUN.search(sentence):
+        return False  # universities that set up or run something together are education
+    before = sentence[hit.start - 1]
+    return NAME_CHAR.match(before) is not None and before not in "的所座家和与與、在为為向"
+
+
 def _things(
     sentence: str, names: list[tuple[int, int]], places: list[tuple[int, int]] | None = None
 ) -> list[Hit]:
@@ -500,6 +526,7 @@ def _things(
     crews = [_crew(sentence, m) for m in SENT_PEOPLE.finditer(sentence)]
     fields = [m.span() for m in FIELDS.finditer(sentence)]
     fields += [m.span() for m in SPEECH.finditer(sentence)]
+    fields += [m.span() for m in SPEAKER.finditer(sentence)]
     if VISITORS_COUNTED.search(sentence) and not LAUNCHED.search(sentence):
         fields.append((0, len(sentence)))  # tourism told as a statistic or a ticket price
     found = [
@@ -507,6 +534,7 @@ def _things(
         for h in initiative_lexicon().find(sentence)
         if not any(s.start < h.end and h.start < s.end for s in signed)
         and h.start not in senders
+        and not _institution(sentence, h)
         and not (h.key in CREW and any(start <= h.start < end for start, end in crews))
         and not any(
             start <= h.start and h.end <= end and (end - start < len(sentence) or h.key in TOURISM)

@@ -639,3 +639,19 @@ def test_visitors_counted_and_ticket_prices_are_no_tourism_initiative() -> None:
     # unless the sentence launches something
     assert "tourism_culture" in kinds("两地共建的旅游环线今年接待游客12万人次。")
     assert "tourism_culture" in kinds("两市推出旅游联票，门票为198元。")
+
+
+def test_speakers_and_universities_by_name_are_not_things_done() -> None:
+    assert kinds("当地干部举例说，过去冬季的白菜要从几百公里外运来。") == {}
+    assert kinds("位于阿拉尔市的塔里木大学也与浙江大学签署了合作协议。") == {"agreement": None}
+    # universities running something together, and university students, are education
+    assert "education" in kinds("香港科技大学将与东南大学在无锡合办研究院。")
+    assert "education" in kinds("北京市今年将为300名香港大学生提供暑期实习岗位。")
+
+
+def test_a_tea_processing_park_is_a_farming_project() -> None:
+    assert kinds("The two counties opened a tea processing park in the town.") == {
+        "rural_revitalisation": None
+    }
+    # tea alone, as a product, is no initiative
+    assert kinds("Xuzhou District exports most of its tea through Macao.") == {}
