@@ -186,6 +186,8 @@ FUND_GIVES = re.compile(
 )
 # Money that is a statistic, a result or a price, not spent on the cooperation.
 NOT_SPENT_BEFORE = re.compile(
+    # "比去年增加600万元", "较上年增加2000万元": a change against last year, not money spent
+    r"(?:比|较|較)(?:去年|上年|前年|上一年)[^，。；,;]{0,4}(?:增加|增长|增長|减少|減少|多|少)了?\s*$|"
     r"(?:产值|产出|销售额|销售收入|销售|销售了|营收|营业收入|收入|生产总值|GDP|成交额|交易额|定价|"
     r"票价|售价|价格|单价|均价|收购价|租金|總產值|銷售額|營收|票價|售價|價格|租金|"
     # "采购…金额已达2.4亿元": a result so far
@@ -194,7 +196,8 @@ NOT_SPENT_BEFORE = re.compile(
     r"|(?:售价|售價|价格|價格|票价|票價)[^，。；,;]{0,12}$|每(?:家|户|戶|人|位|名)[^，。；,;]{0,10}$"
     r"|\b(?:tickets?|fares?|entry|admission)\b[^.,;]{0,20}\bcosts?\b[^.,;]{0,12}$"
     r"|\b(?:exports?|imports?|trade volume)\b[^.;]{0,80}$"
-    r"|\b(?:GDP|revenue|revenues|sales|output|turnover|price|priced|fare|fares|income|sold|"
+    r"|\b(?:GDP|revenue|revenues|sales|output|turnover|price|priced|fare|fares|income|sold|earned|"
+    r"earns|earning|"
     r"rent|rents|fetch|fetches|sells? for)\b[^.,;]{0,24}$",
     re.IGNORECASE,
 )
@@ -287,9 +290,12 @@ OFFICIALS = re.compile(
 SHARE_LEAD = re.compile(
     r"\s*(?:(?:most|much|the bulk|the rest|part|all) of (?:it|the money|this|that|which)\s*"
     r"(?:will\s+)?|"
-    r"(?:mainly|mostly|largely)\s*|主要|重点|重點)?",
+    r"(?:mainly|mostly|largely)\s*|主要|重点|重點|"
+    # "，在西吉县建设…": where, then what it builds
+    r"在[^，。；,;]{1,12}?(?:共同|联合|聯合|合作)?)?",
     re.IGNORECASE,
 )
+FOR_THIS = re.compile(r"为此|為此|\bfor (?:this|it)\b", re.IGNORECASE)
 LISTING = re.compile(r"[和及、]|以及|\band\b", re.IGNORECASE)
 # Characters that may join two words of one noun phrase (Chinese compounds have none;
 # English ones a space or hyphen): "农村学校", "rural school", "cold-chain logistics centre".
@@ -460,7 +466,7 @@ VISITORS_COUNTED = re.compile(
     r"\b(?:received|receives|draws?|drew|attracted)\s+(?:some\s+|about\s+|nearly\s+|over\s+)?"
     r"[\d.,]+\s*(?:million\s+)?(?:visitors|tourists|visits)\b|"
     r"\b(?:tourism (?:income|revenue))\b|\b(?:a\s+)?tickets?\s+(?:costs?|is priced|sells?)\b|"
-    r"\bpaid\s+[\d.,]+\s+yuan\b",
+    r"\bpaid\s+[\d.,]+\s+yuan\b|\b(?:earned|earns|earning)\b[^;]{0,40}\bfrom tourism\b",
     re.IGNORECASE,
 )
 LAUNCHED = re.compile(
@@ -718,6 +724,8 @@ def _pays_for(
         h.key == "fund" and start <= h.start and h.end <= end for h in near
     ):
         return "fund", False, False, None  # "安排援藏资金3.6亿元，其中…": the whole is the pool
+    if FOR_THIS.search(sentence, max(0, amount.start - 12), amount.start):
+        return topic or "fund", False, False, None  # "为此安排协作资金1500万元": for the thing told
     # nothing named with it: aid money may be a pool or the sentence's project
     return topic or "fund", False, None, None
 

@@ -655,3 +655,19 @@ def test_a_tea_processing_park_is_a_farming_project() -> None:
     }
     # tea alone, as a product, is no initiative
     assert kinds("Xuzhou District exports most of its tea through Macao.") == {}
+
+
+def test_a_change_against_last_year_and_earnings_are_not_money_spent() -> None:
+    result = found("今年泰安市向酉阳县拨付协作资金9800万元，比去年增加600万元。")
+    assert [i.amount.value for i in result if i.amount] == [98_000_000]
+    assert kinds("Last year the three cities earned 92 billion yuan from tourism.") == {}
+
+
+def test_money_for_this_is_for_the_thing_just_told() -> None:
+    assert kinds("綦江区还将协助桐梓县打造方竹笋加工基地，为此安排协作资金1500万元。") == {
+        "rural_revitalisation": 15_000_000
+    }
+    # where, then what it builds, is the money's use
+    assert kinds("两市计划投资1.2亿元，在交界处共同建设一座华侨文化展示中心。") == {
+        "tourism_culture": 120_000_000
+    }
