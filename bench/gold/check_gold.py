@@ -231,9 +231,12 @@ def check(path, codes, names=False):
         if lang not in LANGS:
             err(aid, f"bad lang {lang}")
         by_lang[lang] += 1
-        if not re.fullmatch(r"(ho-)?(en|zh|hant|mixed)-\d{3}", aid):
+        # each set has its own prefix: none (the first set), ho-, h2- ... h8-, d2- ... d5-
+        if not re.fullmatch(r"(?:(?:ho|[hd]\d)-)?(en|zh|hant|mixed)-\d{3}", aid):
             err(
-                aid, "id should look like zh-001 / en-001 / hant-001 / mixed-001 (ho- for held-out)"
+                aid,
+                "id should look like zh-001 / en-001 / hant-001 / mixed-001, with the set's "
+                "prefix (ho-, h2-…, d2-…) for later sets",
             )
         for p in script_problems(lang, text):
             err(aid, p)
