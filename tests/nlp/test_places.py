@@ -168,6 +168,17 @@ def test_jade_academies_tombs_river_banks_and_mountain_slopes(zh: Language) -> N
     assert codes(zh, "山西省援疆干部抵达新疆生产建设兵团第六师五家渠市。", "REGION") == {"140000"}
 
 
+def test_mountain_areas_gorges_and_products_are_not_mentions(zh: Language, en: Language) -> None:
+    assert codes(zh, "要把珠海的产业链延伸到粤西山区。") == {"440400"}
+    assert codes(zh, "游客在西陵峡乘船，又买了福鼎白茶、霞浦海带和化州橘红。") == set()
+    assert codes(zh, "平罗县地处贺兰山东麓。") == {"640221"}
+    assert codes(zh, "平罗县与贺兰县签约。") == {"640221", "640122"}
+    # a landmark, and given names after a Chinese surname, in English
+    assert ents(en, "Visitors see the Leshan Giant Buddha.") == []
+    assert ents(en, "said Huangshan vice-mayor Fang Lixin and the poet Qu Yuan.", "DISTRICT") == []
+    assert codes(en, "Leshan City and Lixin County.") == {"511100", "341623"}
+
+
 def test_full_name_inside_facility_still_counts(zh: Language) -> None:
     assert codes(zh, "新会区人民医院与中山大学合作。") == {"440705"}
 
