@@ -175,7 +175,8 @@ def test_mountain_areas_gorges_and_products_are_not_mentions(zh: Language, en: L
     assert codes(zh, "平罗县与贺兰县签约。") == {"640221", "640122"}
     # a landmark, and given names after a Chinese surname, in English
     assert ents(en, "Visitors see the Leshan Giant Buddha.") == []
-    assert ents(en, "said Huangshan vice-mayor Fang Lixin and the poet Qu Yuan.", "DISTRICT") == []
+    text = "said Huangshan vice-mayor Fang Lixin and the poet Qu Yuan."
+    assert codes(en, text) == {"341000"}  # Huangshan the city; not Lixin or Yu'an
     assert codes(en, "Leshan City and Lixin County.") == {"511100", "341623"}
 
 
