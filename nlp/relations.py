@@ -36,6 +36,16 @@ QUALIFIER_BEFORE = re.compile(
 )
 BRACKETED = re.compile(r"\([^()]*\)|（[^（）]*）")
 QUALIFIER_AFTER = re.compile(r"^(?:\s*|\s+(?:of|in)\s+|,\s*|\s*[)）]?\s*(?:of|in)?\s*|['’]s\s+)$")
+# Two governments, or a government's bureau and another government, as the parties:
+# "Hong Kong's Commerce and Economic Development Bureau and the government of Taizhou".
+GOVERNMENTS_AND = re.compile(
+    r"^['’]s\s+(?:(?:[A-Z][\w&-]*|and|of|the)\s+){0,8}(?:Bureau|Department|Commission|Office|"
+    r"Government|Council|Authority)\s+(?:and|with)\s+(?:the\s+)?(?:(?:municipal|provincial|city|"
+    r"county|district)\s+)?government\s+of\s+$"
+)
+QUALIFIER_AFTER_LONG = re.compile(
+    r"^\s+in\s+(?:(?:[a-z-]+\s+){1,2})?(?:China['’]s\s+)?$", re.IGNORECASE
+)
 # Words that make a sentence about cooperation only together with a link between places:
 # on their own ("一家上海企业在安宁投资签约") they do not pair the two places named.
 WEAK = frozenset(
@@ -116,6 +126,12 @@ def _is_link(between: str, lex: RelationLexicon, chinese: bool, rest: str = "") 
     words = re.sub(r"\([^)]*\)|（[^）]*）", "", between).strip().lower()
     if not words or words in lex.links:
         return True
+    if (
+        not chinese
+        and GOVERNMENTS_AND.match(between)
+        and any(True for _ in lex.relations.find(rest))
+    ):
+        return True  # "Hong Kong's Commerce Bureau and the government of Taizhou … signed"
     # "开平市与东部的鹤山市签署…": a link word and a few modifiers, no clause break, and the
     # cooperation word after the second place ("茶和咖啡豆销往上海" joins goods, not places)
     return (
@@ -299,6 +315,8 @@ def find_pairings(
             and not FROM_BEFORE.search(sentence, 0, second.start)
             and not PART_OF.search(sentence, first.end, second.start)
             and not _pair_named_before(sentence, first.start)
+            # "A、B分别与…": each has a partner of its own, told or not
+            and not any(RESPECTIVELY.match(sentence, p.end) for p in ordered)
         ):
             found.append(Found(tuple(sorted(located)), relation, None, None, inferred=True))
     return [_direct(sentence, f, ordered, helps) for f in found]
@@ -377,6 +395,14 @@ def fold_qualifiers(
                 if is_parent(place.code, prev.code) and QUALIFIER_AFTER.match(between):
                     out[-1] = PlaceRef(prev.code, prev.start, place.end)
                     continue
+            elif (
+                len(between) <= 40
+                and is_parent(place.code, prev.code)
+                and QUALIFIER_AFTER_LONG.match(between)
+            ):
+                # "Huangshan City in eastern China's Anhui province": where it is
+                out[-1] = PlaceRef(prev.code, prev.start, place.end)
+                continue
         out.append(place)
     return out
 
@@ -481,6 +507,23 @@ def _emit(
         ):
             continue  # "两市合作将延伸至密山市、虎林市": a list, after the pair named before
         after = sentence[group.places[-1].end :]
+        split = next(
+            (i + 1 for i, p in enumerate(group.places) if RESPECTIVELY.match(sentence, p.end)),
+            None,
+        )
+        if split is not None:
+            # "普宁市、惠来县分别与甲、乙结对": each with a partner of its own, not each other
+            left, right = group.places[:split], group.places[split:]
+            if len(right) == len(left):
+                partners = list(zip(left, right, strict=True))
+            elif len(right) == 1:
+                partners = [(p, right[0]) for p in left]
+            else:
+                partners = []  # the partners are no places (zones, towns) or cannot be told
+            for a, b in partners:
+                if a.code != b.code:
+                    found.append(Found(tuple(sorted((a.code, b.code))), own, None, None))
+            continue
         if _listed_only(sentence, group.places) and (
             OBJECTS_AFTER_ZH.match(after)
             or COVERAGE_AFTER_ZH.match(after)
@@ -517,6 +560,8 @@ def _own_relation(sentence: str, group: _Group, lex: RelationLexicon) -> str | N
 
 
 IN_ZH = re.compile(r"[在于於]\s*$")
+# "A、B分别与C、D…": each of a list with a partner of its own (not "A与B、C与D分别签署").
+RESPECTIVELY = re.compile(r"\s*(?:分别|分別|各自)\s*(?:与|與|同|和|跟)")
 PLACES_AFTER_ZH = re.compile(
     r"\s*(?:等地|等县|等縣|等市|等区|等區|两地|兩地|三地|四地|交界|接壤|一带|一帶|境内|境內)"
 )

@@ -150,6 +150,9 @@ def test_a_town_of_a_city_is_the_party_not_the_city(analyzer: Analyzer) -> None:
         "开幕式上，景德镇市与澳门一家文创企业签约，合作开设陶瓷艺术馆。",
         "烟台市芝罘区也与奉节县的两个乡镇结对，开展村企结对活动。",
         "Jingdezhen signed a deal with a Macao design company to open a gallery.",
+        "其中，一家香港陶瓷贸易商与浮梁县签约，投资5亿元建设陶瓷文创园。",
+        # each of a list with a partner of its own, here zones: no pairing
+        "此外，普宁市、惠来县分别与东莞松山湖、滨海湾新区结成产业协作对子。",
     ],
 )
 def test_firms_and_villages_of_a_place_are_no_pairing(analyzer: Analyzer, text: str) -> None:
@@ -329,3 +332,29 @@ def test_analyze_command_stores_results_and_reruns_safely(tmp_path) -> None:  # 
     assert "Articles analysed: 0" in again.output
     redo = runner.invoke(main, ["--database-url", url, "analyze", "--reanalyze", "--no-progress"])
     assert "Articles analysed: 0" in redo.output  # same pipeline version: nothing to redo
+
+
+def test_parties_named_through_their_governments_and_located_in_a_province(
+    analyzer: Analyzer,
+) -> None:
+    text = (
+        "Hong Kong's Commerce and Economic Development Bureau and the government of Taizhou, "
+        "a manufacturing hub in eastern Zhejiang province, signed a memorandum of understanding."
+    )
+    assert [sorted(p.members) for p in analyse(analyzer, text).pairings] == [["331000", "810000"]]
+    text = (
+        "Huangshan City in eastern China's Anhui province and Emeishan, a county-level city in "
+        "Sichuan province, signed a friendship-city agreement on Monday."
+    )
+    found = analyse(analyzer, text)
+    assert [(sorted(p.members), p.relation) for p in found.pairings] == [
+        (["341000", "511181"], "sister_city")
+    ]
+
+
+def test_each_of_a_list_with_a_partner_of_its_own(analyzer: Analyzer) -> None:
+    found = analyse(analyzer, "蓬江区、江海区分别与恩平市、台山市签署结对协议。")
+    assert sorted(sorted(p.members) for p in found.pairings) == [
+        ["440703", "440785"],
+        ["440704", "440781"],
+    ]
