@@ -94,6 +94,7 @@ PURPOSE = re.compile(
     r"用于|用来|投向|专门用于|重点用于|支持|扶持|帮助|建设|实施|"
     r"\b(?:for|to build|to upgrade|to develop|to fund|"
     r"to finance|to support|to expand|on|(?:will )?go (?:mainly |mostly |largely )?(?:to|towards)|"
+    r"(?:(?<=yuan )|(?<=million )|(?<=billion ))to(?=\s+(?:an?\s|the\s|its\s|(?-i:[A-Z])))|"
     r"goes (?:mainly |mostly |largely )?(?:to|towards))\b",
     re.IGNORECASE,
 )
@@ -168,7 +169,8 @@ FIRM_INVESTS = re.compile(
     r"(?:企业|企業|公司|集团|集團)[^，。；,;]{0,10}?(?:投资|投資|追加投资|斥资|斥資|注资|注資)"
     # "长春一家文创企业已与当地合作社签约": a firm that signs is investment promotion
     r"|(?:(?:一家|多家|\d+家|几家|幾家)[^，。；,;]{0,10}?)?"
-    r"(?:企业|企業|公司|集团|集團|[车車药藥茶民国國外侨僑港]企)"
+    r"(?:企业|企業|公司|集团|集團|[车車药藥茶民国國外侨僑港]企|贸易商|貿易商|供应商|供應商|运营商|"
+    r"營運商|开发商|開發商|投资商|投資商|经销商|經銷商|制造商|製造商|厂商|廠商)"
     r"[^，。；,;]{0,14}?(?:签约|簽約|签订|簽訂|签署|簽署)"
     r"|\b(?:firms?|compan(?:y|ies)|group|investors|\w*makers?|traders?|mills?|operators?)"
     r"(?:,\s*which|,\s*who|\s+that)?\s+(?:will\s+|has\s+|have\s+|is\s+|are\s+)?"
@@ -209,9 +211,16 @@ NOT_SPENT_AFTER = re.compile(
 # The investment a set of projects adds up to, and words that name projects.
 PROJECTS_COST = re.compile(
     r"(?:总投资|總投資|计划投资|計劃投資|投资额|投資額|投资总额|协议投资|意向投资|签约额|簽約額|"
-    r"项目投资|項目投資|"
+    r"项目投资|項目投資|总金额|總金額|"
     r"签约金额|簽約金額|签约总额|簽約總額)(?:合计|合計|共计|共計)?[约約逾近达達為为超过過]*\s*$"
     r"|\b(?:total investment of|investment of|worth|costs?|will cost)\s+(?:about\s+|some\s+)?$",
+    re.IGNORECASE,
+)
+# What a project costs (not a signing total, whose parts are projects of their own).
+COST_OF = re.compile(
+    r"(?:总投资|總投資|计划投资|計劃投資|项目投资|項目投資|首期投资|首期投資|投资|投資)"
+    r"[约約逾近达達為为超过過]*\s*$"
+    r"|\b(?:total investment of|investment of|costs?|will cost)\s+(?:about\s+|some\s+)?$",
     re.IGNORECASE,
 )
 PROJECT = re.compile(r"项目|項目|\bprojects?\b", re.IGNORECASE)
@@ -232,7 +241,8 @@ SENT_PEOPLE = re.compile(
     r"(?:选派|派出|派驻|互派|派遣|选调|選派|派駐|互派)[^，。；,;]{0,12}?"
     r"(干部|教师|医生|专家|人才|技术人员|醫生|教師|幹部|專家|工作队|医疗队)"
     r"|\b(?:sent|send|sends|sending|posted|posts|posting|seconded|dispatched|dispatches|swap|"
-    r"swaps|swapped|exchange|exchanged)\b"
+    r"swaps|swapped|exchange|exchanged|host|hosts|hosted|receive|receives|received|took in|"
+    r"take in|takes in)\b"
     r"[^.,;]{0,30}?"
     r"\b(officials|cadres|teachers|doctors|experts|specialists|technicians|staff|aid workers)\b",
     re.IGNORECASE,
@@ -288,13 +298,18 @@ OFFICIALS = re.compile(
 )
 # Words before the purpose in the clause after the money ("…, most of it for", "，重点用于").
 SHARE_LEAD = re.compile(
-    r"\s*(?:(?:most|much|the bulk|the rest|part|all) of (?:it|the money|this|that|which)\s*"
+    r"\s*(?:(?:most|much|the bulk|the rest|part|all|"
+    r"(?:about |some |nearly )?\d+\s*(?:percent|per cent|%))"
+    r" of (?:it|the money|this|that|which)\s*"
+    r"|(?:约|約|近|超过|超過)?[一二三四五六七八九]成"
     r"(?:will\s+)?|"
     r"(?:mainly|mostly|largely)\s*|主要|重点|重點|"
     # "，在西吉县建设…": where, then what it builds
     r"在[^，。；,;]{1,12}?(?:共同|联合|聯合|合作)?)?",
     re.IGNORECASE,
 )
+TO_PLACE = re.compile(r"投向|\b(?:(?:will )?go(?:es)? (?:mainly |mostly |largely )?to|to)\b", re.I)
+PERCENT_PART = re.compile(r"\d+\s*(?:percent|per cent|%)|[一二三四五六七八九]成")
 FOR_THIS = re.compile(r"为此|為此|\bfor (?:this|it)\b", re.IGNORECASE)
 LISTING = re.compile(r"[和及、]|以及|\band\b", re.IGNORECASE)
 # Characters that may join two words of one noun phrase (Chinese compounds have none;
@@ -676,6 +691,13 @@ def _pays_for(
         # a use after the next amount is that amount's ("…支持四平，其中1200万元用于…")
         limit = min((a.start for a in amounts if a.start >= amount.end), default=len(sentence))
         purposes = [h for h in near if marker.end() <= h.start < limit and h.key not in NOT_PURPOSE]
+        if (
+            not any(h.start < end for h in purposes)
+            and TO_PLACE.match(marker.group(0))
+            and any(marker.end() <= s < min(end, limit) for s, _ in places)
+        ):
+            # "8000万元投向揭西县": a place's share of the money
+            return "fund", False, False, (marker.end(), end)
         if purposes:
             # "用于大同市旅游推介和云冈石窟周边设施提升": uses of several types, the money is
             # a pool; several things of one type ("图书馆和实验室") are that type's
@@ -688,6 +710,8 @@ def _pays_for(
             )
             # a listed use of no known type counts as another type
             pool = len({h.key for h in typed}) > 1 or (several and len(typed) < 2)
+            # "about 40 percent of it on…", "约三成用于…": that is a part, the whole a pool
+            pool = pool or PERCENT_PART.search(sentence, amount.end, marker.start()) is not None
             return purposes[0].key, pool, several, (marker.end(), end)
     start, end = _clause(sentence, amount.start, amount.end)
     if PROJECTS_COST.search(sentence, max(0, amount.start - 24), amount.start):
@@ -738,9 +762,7 @@ def _share_of_cost(sentence: str, amount: Amount, amounts: list[Amount]) -> tupl
         if whole.end > amount.start:
             continue
         part = PART_OF.search(sentence, whole.end, amount.start)
-        if part is None or not PROJECTS_COST.search(
-            sentence, max(0, whole.start - 24), whole.start
-        ):
+        if part is None or not COST_OF.search(sentence, max(0, whole.start - 24), whole.start):
             return None
         marker = PURPOSE.search(sentence, amount.end)
         if marker is not None and _same_or_next_clause(sentence, amount.end, marker.start()):

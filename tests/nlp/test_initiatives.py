@@ -671,3 +671,34 @@ def test_money_for_this_is_for_the_thing_just_told() -> None:
     assert kinds("两市计划投资1.2亿元，在交界处共同建设一座华侨文化展示中心。") == {
         "tourism_culture": 120_000_000
     }
+
+
+def test_money_going_to_a_place_or_a_part_of_it_used_is_a_pool() -> None:
+    sentence = (
+        "东莞市安排对口帮扶资金3.6亿元支持揭阳市，其中1.2亿元用于产业园建设，8000万元投向揭西县。"
+    )
+    spans = [(sentence.index("揭西县"), sentence.index("揭西县") + 3)]
+    result = find_initiatives(
+        sentence, ["441900", "445222"], find_amounts(sentence), has_place=True, places=spans
+    )
+    assert ("fund", 80_000_000) in {(i.type, i.amount.value) for i in result if i.amount}
+    sentence = (
+        "Fangshan will spend 36 million yuan there this year, "
+        "about 40 percent of it on a yak dairy."
+    )
+    assert kinds(sentence) == {"fund": 36_000_000}
+
+
+def test_signing_totals_and_firms_that_trade() -> None:
+    assert kinds("现场签约项目12个，总金额约86亿元人民币。") == {
+        "investment_promotion": 8_600_000_000
+    }
+    # parts of a signing total are projects of their own, not a payer's share
+    result = found("共签约项目86个，总金额612亿元，其中固安县签约的航空航天项目合计148亿元。")
+    assert {i.amount.value for i in result if i.amount} == {61_200_000_000, 14_800_000_000}
+    assert kinds("其中，一家香港陶瓷贸易商与浮梁县签约，投资5亿元建设陶瓷文创园。") == {
+        "investment_promotion": 500_000_000
+    }
+    assert kinds("Ningbo will host 30 officials from Jilin City for six-month postings.") == {
+        "talent_exchange": None
+    }
