@@ -44,6 +44,17 @@ BARE_HEAD = re.compile(
     r"园区|產業園|产业园|园|項目|项目|基地|中心|基金|park|project|centre|center|base|fund|zone|hub",
     re.IGNORECASE,
 )
+
+
+def same_head(text: str, head: str) -> bool:
+    """Whether `text` names a thing of the head word `head` ("银耳精深加工产业园" and "园区":
+    a park is a park, 园区 or 产业园; "greenhouse vegetable park" and "The park")."""
+    word = head.lower().removeprefix("the ").strip()
+    if word.endswith(("园", "园区", "園", "園區")):
+        word = "园"
+    return text.lower().removesuffix("区").removesuffix("區").endswith(word)
+
+
 BEFORE_AGAIN = re.compile(
     r"(?:^|[，,；;])\s*(?:(?:该|該|这|這|此|上述)(?:座|个|個|一)?|(?:the|this|its|the\s+new)\s+)?$",
     re.IGNORECASE,
@@ -164,13 +175,17 @@ SIGN_VERBS = frozenset({"签约", "签署", "签订", "簽約", "簽署", "簽�
 FIRMS_BEFORE = re.compile(
     r"(?:企业|企業|公司|客商|集团|集團|\b(?:firms?|compan(?:y|ies)|investors|group))\s*$", re.I
 )
+# Firms named by their trade (a ceramics trader, a data-centre operator).
+TRADERS_ZH = (
+    "贸易商|貿易商|供应商|供應商|运营商|營運商|开发商|開發商|投资商|投資商|经销商|經銷商|批发商|"
+    "批發商|制造商|製造商|厂商|廠商"
+)
 # A firm investing ("一家侨资企业亦投资2000万元", "a Russian firm will invest"): investment.
 FIRM_INVESTS = re.compile(
     r"(?:企业|企業|公司|集团|集團)[^，。；,;]{0,10}?(?:投资|投資|追加投资|斥资|斥資|注资|注資)"
     # "长春一家文创企业已与当地合作社签约": a firm that signs is investment promotion
     r"|(?:(?:一家|多家|\d+家|几家|幾家)[^，。；,;]{0,10}?)?"
-    r"(?:企业|企業|公司|集团|集團|[车車药藥茶民国國外侨僑港]企|贸易商|貿易商|供应商|供應商|运营商|"
-    r"營運商|开发商|開發商|投资商|投資商|经销商|經銷商|制造商|製造商|厂商|廠商)"
+    rf"(?:企业|企業|公司|集团|集團|[车車药藥茶民国國外侨僑港]企|{TRADERS_ZH})"
     r"[^，。；,;]{0,14}?(?:签约|簽約|签订|簽訂|签署|簽署)"
     r"|\b(?:firms?|compan(?:y|ies)|group|investors|\w*makers?|traders?|mills?|operators?)"
     r"(?:,\s*which|,\s*who|\s+that)?\s+(?:will\s+|has\s+|have\s+|is\s+|are\s+)?"
@@ -612,11 +627,7 @@ def _things(
     # ("设施农业园区日前投用，园区共建成温室420座")
     for i, hit in enumerate(things):
         if BARE_HEAD.fullmatch(hit.text):
-            family = "园" if hit.text.endswith(("园", "园区", "園", "園區")) else hit.text
-            earlier = next(
-                (o for o in reversed(things[:i]) if o.text.removesuffix("区").endswith(family)),
-                None,
-            )
+            earlier = next((o for o in reversed(things[:i]) if same_head(o.text, hit.text)), None)
             if earlier is not None and earlier.key != hit.key:
                 things[i] = Hit(earlier.key, hit.text, hit.start, hit.end)
     return things
@@ -878,18 +889,12 @@ def merge_again(found: list[dict[str, Any]]) -> list[dict[str, Any]]:
             same["date"] = same["date"] or item["date"]
             continue  # the same thing named again in passing
         if item.pop("again", False):
-            word = item["text"].lower().removeprefix("the ").strip()
-            # 园区 and 产业园 are both the park told before ("…银耳精深加工产业园", "该园区")
-            word = "园" if word.endswith(("园", "园区", "園", "園區")) else word
             before = next(
                 (
                     o
                     for o in reversed(out)
                     if o["evidence"] != item["evidence"]
-                    and (
-                        o["type"] == item["type"]
-                        or o["text"].lower().removesuffix("区").removesuffix("區").endswith(word)
-                    )
+                    and (o["type"] == item["type"] or same_head(o["text"], item["text"]))
                     and set(o["districts"]) & set(item["districts"])
                 ),
                 None,

@@ -15,6 +15,7 @@ from nlp.givers import find_givers
 from nlp.initiatives import (
     ANAPHORA,
     GROUP_ANAPHOR,
+    TRADERS_ZH,
     find_initiatives,
     initiative_lexicon,
     merge_again,
@@ -37,8 +38,7 @@ OWN_UNITS_ZH = re.compile(
 FIRM_AFTER = re.compile(
     r"(?:一家|一批|多家|\d+家|的)?[^，。；、与和及,;]{0,8}?(?:企业|企業|公司|集团|集團|商会|商會|协会|協會|基金会|基金會|"
     r"贸易发展局|貿易發展局|贸发局|貿發局|茶企|车企|車企|药企|藥企|民企|国企|國企|外企|侨企|僑企|"
-    r"港企|商超|合作社|旅行社|业界|業界|商界|贸易商|貿易商|供应商|供應商|运营商|營運商|开发商|開發商|"
-    r"投资商|投資商|经销商|經銷商|批发商|批發商|制造商|製造商|厂商|廠商)"
+    rf"港企|商超|合作社|旅行社|业界|業界|商界|{TRADERS_ZH})"
 )
 FIRM_AROUND_EN = re.compile(
     r"(?:['’]s)?(?:\s+[a-z][\w-]*){0,3}\s+(?:company|companies|firm|firms|group|enterprise|"
