@@ -319,6 +319,12 @@ def find_pairings(
             and not any(RESPECTIVELY.match(sentence, p.end) for p in ordered)
         ):
             found.append(Found(tuple(sorted(located)), relation, None, None, inferred=True))
+    found = [
+        f
+        for f in found
+        # a city and its own district are one place seen twice ("石景山区的门店进入北京市场")
+        if not (len(f.members) == 2 and (is_parent(*f.members) or is_parent(*f.members[::-1])))
+    ]
     return [_direct(sentence, f, ordered, helps) for f in found]
 
 
@@ -410,6 +416,11 @@ def fold_qualifiers(
 # "the Sichuan-Macao Week", "粤港澳论坛": a hyphenated name of an event is not its places' pair.
 EVENT_AFTER = re.compile(
     r"\s+(?:Week|Forum|Expo|Fair|Festival|Summit|Conference|Games|Exhibition|border|boundary)\b"
+    # a programme or region named after its places ("Beijing-Tianjin-Hebei (京津冀) coordinated
+    # development", "the Jiangsu-Shaanxi cooperation programme")
+    r"|(?:\s*[(（][^()（）]{1,12}[)）])?\s+(?:coordinated development|integration|region|"
+    r"cooperation programme|cooperation program|collaboration|programme|program|corridor|"
+    r"economic circle|city cluster|model)\b"
 )
 
 
@@ -565,7 +576,9 @@ RESPECTIVELY = re.compile(r"\s*(?:分别|分別|各自)\s*(?:与|與|同|和|跟
 PLACES_AFTER_ZH = re.compile(
     r"\s*(?:等地|等县|等縣|等市|等区|等區|两地|兩地|三地|四地|交界|接壤|一带|一帶|境内|境內)"
 )
-COVERAGE_AFTER_ZH = re.compile(r"\s*等(?:地|县|縣|市|区|區|乡镇|鄉鎮)")
+COVERAGE_AFTER_ZH = re.compile(
+    r"\s*等(?:\d+|[两兩三四五六七八九十]+)?个?(?:县市|縣市|县区|縣區|市县|區縣|地|县|縣|市|区|區|乡镇|鄉鎮)"
+)
 OBJECTS_AFTER_ZH = re.compile(r"\s*(?:等|[两兩三四五])?(?:地|县|縣|区|區|市|镇|鎮|乡|鄉)?的")
 
 

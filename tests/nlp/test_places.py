@@ -172,6 +172,9 @@ def test_mountain_areas_gorges_and_products_are_not_mentions(zh: Language, en: L
     assert codes(zh, "要把珠海的产业链延伸到粤西山区。") == {"440400"}
     assert codes(zh, "游客在西陵峡乘船，又买了福鼎白茶、霞浦海带和化州橘红。") == set()
     assert codes(zh, "平罗县地处贺兰山东麓。") == {"640221"}
+    text = "鄂伦春自治旗地处大兴安岭南麓，游客还去了弓长岭温泉滑雪场，看了一座白塔。"
+    assert codes(zh, text) == {"150723"}
+    assert codes(zh, "两地推出“台儿庄古城—龙缸”文旅线路。") == set()
     assert codes(zh, "平罗县与贺兰县签约。") == {"640221", "640122"}
     # a landmark, and given names after a Chinese surname, in English
     assert ents(en, "Visitors see the Leshan Giant Buddha.") == []
