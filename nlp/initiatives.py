@@ -224,18 +224,19 @@ NOT_SPENT_AFTER = re.compile(
     re.IGNORECASE,
 )
 # The investment a set of projects adds up to, and words that name projects.
+_COSTS_ZH = "总投资|總投資|计划投资|計劃投資|项目投资|項目投資"
+_COSTS_EN = "total investment of|investment of|costs?|will cost"
+_ABOUT_ZH = "[约約逾近达達為为超过過]*\\s*$"
+_ABOUT_EN = ")\\s+(?:about\\s+|some\\s+)?$"
 PROJECTS_COST = re.compile(
-    r"(?:总投资|總投資|计划投资|計劃投資|投资额|投資額|投资总额|协议投资|意向投资|签约额|簽約額|"
-    r"项目投资|項目投資|总金额|總金額|"
-    r"签约金额|簽約金額|签约总额|簽約總額)(?:合计|合計|共计|共計)?[约約逾近达達為为超过過]*\s*$"
-    r"|\b(?:total investment of|investment of|worth|costs?|will cost)\s+(?:about\s+|some\s+)?$",
+    rf"(?:{_COSTS_ZH}|投资额|投資額|投资总额|协议投资|意向投资|签约额|簽約額|总金额|總金額|"
+    rf"签约金额|簽約金額|签约总额|簽約總額)(?:合计|合計|共计|共計)?{_ABOUT_ZH}"
+    rf"|\b(?:{_COSTS_EN}|worth{_ABOUT_EN}",
     re.IGNORECASE,
 )
 # What a project costs (not a signing total, whose parts are projects of their own).
 COST_OF = re.compile(
-    r"(?:总投资|總投資|计划投资|計劃投資|项目投资|項目投資|首期投资|首期投資|投资|投資)"
-    r"[约約逾近达達為为超过過]*\s*$"
-    r"|\b(?:total investment of|investment of|costs?|will cost)\s+(?:about\s+|some\s+)?$",
+    rf"(?:{_COSTS_ZH}|首期投资|首期投資|投资|投資){_ABOUT_ZH}|\b(?:{_COSTS_EN}{_ABOUT_EN}",
     re.IGNORECASE,
 )
 PROJECT = re.compile(r"项目|項目|\bprojects?\b", re.IGNORECASE)
@@ -396,8 +397,7 @@ def find_initiatives(
                 "other", text, tuple(districts), None, find_date(sentence, default_year)
             )
         ]
-    near = hits
-    topic = next((h.key for h in near if h.key not in NOT_PURPOSE), None)
+    topic = next((h.key for h in hits if h.key not in NOT_PURPOSE), None)
     paid: list[tuple[str, Amount]] = []
     consumed: list[tuple[int, int]] = []  # purpose phrases: what some amount pays for
     for m in FIRM_INVESTS.finditer(sentence):
@@ -423,7 +423,7 @@ def find_initiatives(
             consumed.append(share)  # the fund named there is that share, not a new one
             continue  # "总投资3200万元，其中援助资金1800万元": who pays part of the project
         kind, pool, listed, purpose = _pays_for(
-            sentence, amount, amounts, near, topic, places or []
+            sentence, amount, amounts, hits, topic, places or []
         )
         if purpose is not None:
             consumed.append(purpose)
@@ -489,7 +489,6 @@ FIELDS = re.compile(
 
 # Visitors counted, tourism income, ticket prices: a description of tourism, not a thing done,
 # unless the sentence launches something (a route, a discount, a pass).
-TOURISM = frozenset({"tourism_culture"})
 VISITORS_COUNTED = re.compile(
     r"接待(?:游客|遊客)|(?:游客|遊客|旅客)[^，。；,;]{0,12}?(?:人次|万人|萬人)|(?:旅游|旅遊)(?:总|總)?收入|"
     r"门票(?:为|為|价|價|平日价|旺季)|門票(?:為|價)|"
@@ -540,6 +539,7 @@ def _things(
     sentence: str, names: list[tuple[int, int]], places: list[tuple[int, int]] | None = None
 ) -> list[Hit]:
     """The things a sentence names, as typed hits in text order, one per noun phrase."""
+    sent = list(SENT_PEOPLE.finditer(sentence))
     signed = (
         [
             Hit("investment_promotion", m.group(0), m.start(), m.end())
@@ -552,19 +552,18 @@ def _things(
         + [
             # the people sent are the thing named; words before them keep their own types
             Hit(_people_type(sentence, m), m.group(m.lastindex or 0), *m.span(m.lastindex or 0))
-            for m in SENT_PEOPLE.finditer(sentence)
+            for m in sent
         ]
     )
     # the verb that sends people ("选派") is part of the people's thing, not a thing of its own
-    senders = {m.start() for m in SENT_PEOPLE.finditer(sentence)}
+    senders = {m.start() for m in sent}
     # the people sent, up to the end of their clause, are one thing: "选派12名教师和8名医生
     # 到怀来县挂职" is one exchange, not also a school (教师) and a hospital (名医)
-    crews = [_crew(sentence, m) for m in SENT_PEOPLE.finditer(sentence)]
-    fields = [m.span() for m in FIELDS.finditer(sentence)]
-    fields += [m.span() for m in SPEECH.finditer(sentence)]
-    fields += [m.span() for m in SPEAKER.finditer(sentence)]
-    if VISITORS_COUNTED.search(sentence) and not LAUNCHED.search(sentence):
-        fields.append((0, len(sentence)))  # tourism told as a statistic or a ticket price
+    crews = [_crew(sentence, m) for m in sent]
+    # fields of cooperation, speech and speakers name no thing done
+    fields = [m.span() for pattern in (FIELDS, SPEECH, SPEAKER) for m in pattern.finditer(sentence)]
+    # tourism told as a statistic or a ticket price
+    tourism_told = bool(VISITORS_COUNTED.search(sentence)) and not LAUNCHED.search(sentence)
     found = [
         h
         for h in initiative_lexicon().find(sentence)
@@ -572,10 +571,8 @@ def _things(
         and h.start not in senders
         and not _institution(sentence, h)
         and not (h.key in CREW and any(start <= h.start < end for start, end in crews))
-        and not any(
-            start <= h.start and h.end <= end and (end - start < len(sentence) or h.key in TOURISM)
-            for start, end in fields
-        )
+        and not any(start <= h.start and h.end <= end for start, end in fields)
+        and not (tourism_told and h.key == "tourism_culture")
         # "with a planned investment of 1.2 billion yuan": the money, not promotion
         and not (
             h.key == "investment_promotion"
