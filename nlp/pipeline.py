@@ -25,7 +25,7 @@ from nlp.givers import direct_by_givers
 from nlp.language import main_language, segments, to_simplified
 
 # Bump when a change of rules or lexicons should make `coopwatch analyze --reanalyze` redo work.
-PIPELINE_VERSION = "1"
+PIPELINE_VERSION = "2"  # 2: initiatives typed by what money or action attaches to
 CONFIGS = Path(__file__).parent / "configs"
 PIPELINE_LANGUAGES = ("en", "zh")
 CHUNK_CHARS = 100_000  # spaCy's documents stay far below its max_length
